@@ -70,19 +70,16 @@ _IMPLICIT: Final[list[tuple[str, str, str | list[str]]]] = [
 _PATTERNS: Final = {tag: re.compile(rf"(?:{pattern})\Z") for tag, pattern, _ in _IMPLICIT}
 
 
-def _make_loader_class() -> Any:
+def _make_loader_class(base: Any) -> Any:
     """A private Loader subclass with its own resolver table (PyYAML's stays untouched)."""
-    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     loader: Any = type("_CoreSchemaLoader", (base,), {"yaml_implicit_resolvers": {}})
     for tag, _, first in _IMPLICIT:
         loader.add_implicit_resolver(tag, _PATTERNS[tag], list(first))
     return loader
 
 
-_Loader: Final = _make_loader_class()
-_C_PARSER: Final = getattr(yaml, "CSafeLoader", None) is not None and issubclass(
-    _Loader, yaml.CSafeLoader
-)
+# libyaml's parser when PyYAML was built with it (it is several times faster)
+_Loader = _make_loader_class(getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
 
 
 # --------------------------------------------------------------------------- marks
@@ -639,15 +636,15 @@ def _hint(problem: str, context: str, source: str, mark: Any, context_mark: Any)
     return None
 
 
-def _syntax_problem(exc: yaml.YAMLError, source: str, file: str) -> Problem:
+def _syntax_problem(exc: yaml.YAMLError, source: str, file: str, byte_offsets: bool) -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "invalid YAML").replace("allowed in this context", "allowed here")
         context = exc.context or ""
         message = problem
         cm = exc.context_mark
-        if mark is not None and cm is not None and (cm.line, cm.column) == (mark.line, mark.column):
-            context = ""  # "while scanning for the next token" at the same place adds nothing
+        if context == "while scanning for the next token":
+            context = ""  # adds nothing to "found character ... that cannot start any token"
         if context and cm is not None:
             message += f" ({context} at line {cm.line + 1}, column {cm.column + 1})"
         elif context:
@@ -661,7 +658,7 @@ def _syntax_problem(exc: yaml.YAMLError, source: str, file: str) -> Problem:
         char = exc.character
         code_point = char if isinstance(char, int) else ord(char) if char else 0
         offset = exc.position
-        if _C_PARSER:  # libyaml counts bytes of the UTF-8 text
+        if byte_offsets:  # libyaml counts in the UTF-8 bytes, PyYAML's reader in characters
             offset = len(source.encode("utf-8")[:offset].decode("utf-8", "replace"))
         before = source[:offset]
         line = before.count("\n") + 1
@@ -669,7 +666,7 @@ def _syntax_problem(exc: yaml.YAMLError, source: str, file: str) -> Problem:
         return Problem(
             "yaml-syntax",
             f"the character U+{code_point:04X} is not allowed in YAML",
-            'remove it, or write it as an escape ("\\u0007") inside a double-quoted string',
+            f'remove it, or write it as "\\u{code_point:04X}" inside a double-quoted string',
             (),
             file,
             line,
@@ -741,17 +738,20 @@ def _load(
     text: str | bytes, file: str, max_bytes: int, max_alias_nodes: int, max_depth: int, multi: bool
 ) -> list[tuple[Any, SourceMap]]:
     source = _decode(text, file, max_bytes)
-    loader = _Loader(source)
-    builder = _Builder(loader, file, max_alias_nodes, max_depth)
+    loader_class = _Loader
+    builder = _Builder(None, file, max_alias_nodes, max_depth)
     try:
-        docs = builder.stream(multi)
+        builder.loader = loader = loader_class(source)  # PyYAML's reader checks characters here
+        try:
+            docs = builder.stream(multi)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
-        problems = [*builder.problems, _syntax_problem(exc, source, file)]
+        byte_offsets = not issubclass(loader_class, yaml.reader.Reader)
+        problems = [*builder.problems, _syntax_problem(exc, source, file, byte_offsets)]
         raise PolicyError(problems, file=file) from None
     except _Fatal as exc:
         raise PolicyError([*builder.problems, exc.problem], file=file) from None
-    finally:
-        loader.dispose()
     if builder.problems:
         raise PolicyError(builder.problems, file=file)
     return docs
