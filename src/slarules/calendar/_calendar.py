@@ -1,0 +1,277 @@
+"""``Calendar``: business-time arithmetic over a compiled, lazily grown interval index."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from slarules._errors import CalendarError, PolicyError, UsageError
+from slarules._shape import validate_shape
+
+from ._days import DayPlan
+from ._describe import describe
+from ._direction import BACKWARD, FORWARD, Direction
+from ._index import MAX_IDLE_YEARS, IntervalIndex, Snapshot, year_of
+from ._localtime import from_us, to_us, wall_to_us
+from ._spec import CalendarSpec
+
+__all__ = ["Calendar"]
+
+_US = timedelta(microseconds=1)
+
+
+def _micros(delta: timedelta) -> int:
+    if not isinstance(delta, timedelta):
+        raise UsageError(f"the duration must be a timedelta, not {type(delta).__name__}")
+    return delta // _US
+
+
+def _rebuild(spec: CalendarSpec, timezone: str | None) -> Calendar:
+    from ._compile import compile_calendar
+
+    return compile_calendar(spec, timezone=timezone)
+
+
+class Calendar:
+    """A compiled business calendar. Immutable, picklable, safe to share between threads.
+
+    Every method takes timezone-aware datetimes (a naive one is a ``UsageError``) and returns
+    aware datetimes in the calendar's zone. Working time is real elapsed time, exact to the
+    microsecond; opening intervals are half-open (open at the opening, closed at the close).
+    """
+
+    __slots__ = ("_default", "_index", "_plan", "_spec", "_timezone", "_zone")
+
+    _spec: CalendarSpec
+    _default: str | None
+    _timezone: str
+    _zone: ZoneInfo
+    _plan: DayPlan
+    _index: IntervalIndex
+
+    def __init__(self) -> None:
+        raise TypeError("use Calendar.from_dict(...) or slarules.calendar.compile_calendar(...)")
+
+    @classmethod
+    def _create(
+        cls, spec: CalendarSpec, default: str | None, name: str, zone: ZoneInfo, plan: DayPlan
+    ) -> Calendar:
+        self = object.__new__(cls)
+        values: dict[str, object] = {"_spec": spec, "_default": default, "_timezone": name}
+        values |= {"_zone": zone, "_plan": plan, "_index": IntervalIndex(plan, zone)}
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
+        return self
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping[str, Any]) -> Calendar:
+        """Validate one ``calendars:`` entry (plus an optional ``timezone``) and compile it.
+
+        Raises ``CalendarError`` listing every problem.
+        """
+        from ._compile import compile_calendar
+
+        try:
+            spec = validate_shape(CalendarSpec, mapping)
+        except PolicyError as exc:
+            raise CalendarError(exc.problems) from exc
+        return compile_calendar(spec)
+
+    # -- identity -------------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("Calendar is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._spec, self._default))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Calendar):
+            return NotImplemented
+        return (self._spec, self._timezone) == (other._spec, other._timezone)
+
+    def __hash__(self) -> int:
+        return hash((self._spec.model_dump_json(), self._timezone))
+
+    def __repr__(self) -> str:
+        return f"<Calendar {self.describe()}>"
+
+    @property
+    def spec(self) -> CalendarSpec:
+        """The validated entry this calendar was compiled from."""
+        return self._spec
+
+    @property
+    def timezone(self) -> str:
+        """The IANA name of the calendar's zone."""
+        return self._timezone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The calendar's zone."""
+        return self._zone
+
+    def describe(self) -> str:
+        """One human sentence, e.g. ``Mon–Fri 09:00–12:00, 13:30–18:00 Asia/Shanghai, …``."""
+        return describe(
+            self._spec, self._plan.week, self._timezone, self._plan.holidays.country_name
+        )
+
+    # -- arithmetic -----------------------------------------------------------------------
+
+    def add(self, t: datetime, delta: timedelta) -> datetime:
+        """The earliest instant ``s >= t`` with ``delta`` of working time in ``[t, s)``.
+
+        Work that runs out exactly at a close ends at that close. ``add(t, 0) == t``;
+        a negative ``delta`` subtracts.
+        """
+        us, amount = to_us(t), _micros(delta)
+        if amount == 0:
+            return t.astimezone(self._zone)
+        direction: Direction = FORWARD if amount > 0 else BACKWARD
+        return from_us(direction.shift(self._index, us, abs(amount)), self._zone)
+
+    def subtract(self, t: datetime, delta: timedelta) -> datetime:
+        """The latest instant ``s <= t`` with ``delta`` of working time in ``[s, t)``.
+
+        It stops at an opening, never at the previous close.
+        """
+        return self.add(t, -_micros(delta) * _US)
+
+    def between(self, a: datetime, b: datetime) -> timedelta:
+        """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
+        ua, ub = to_us(a, "a"), to_us(b, "b")
+        snap = self._covering(min(ua, ub), max(ua, ub))
+        return timedelta(microseconds=snap.worked(ub) - snap.worked(ua))
+
+    def add_days(self, t: datetime, n: int) -> datetime:
+        """The same local time of day ``n`` working days later (``n < 0``: earlier).
+
+        Days are counted from ``t``'s local date whether or not it is a working day, so
+        Saturday + 1 and Friday + 1 are both Monday. ``n == 0`` returns ``t``. A wall time
+        that the zone skips on the result day resolves to the first instant after the gap.
+        """
+        us = to_us(t)
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise UsageError(f"n must be an int, not {type(n).__name__}")
+        local = t.astimezone(self._zone)
+        if n == 0:
+            return local
+        direction: Direction = FORWARD if n > 0 else BACKWARD
+        day = direction.nth_day(self._index, us, local.date().toordinal(), abs(n))
+        minutes = local.hour * 60 + local.minute
+        result = wall_to_us(
+            date.fromordinal(day), minutes, self._zone, local.second, local.microsecond
+        )
+        return from_us(result, self._zone)
+
+    # -- open and closed ------------------------------------------------------------------
+
+    def is_open(self, t: datetime) -> bool:
+        """Whether ``t`` lies inside working hours (open at an opening, closed at a close)."""
+        us = to_us(t)
+        return self._covering(us, us).containing(us) >= 0
+
+    def next_open(self, t: datetime) -> datetime:
+        """``t`` itself when open, else the next opening."""
+        us = to_us(t)
+
+        def locate(snap: Snapshot) -> int | None:
+            i = bisect_right(snap.starts, us) - 1
+            if i >= 0 and us < snap.ends[i]:
+                return us
+            return snap.starts[i + 1] if i + 1 < len(snap.starts) else None
+
+        found = FORWARD.search(self._index, us, locate, per_year=lambda _: 1.0, need=0)
+        return t.astimezone(self._zone) if found == us else from_us(found, self._zone)
+
+    def next_close(self, t: datetime) -> datetime | None:
+        """The end of the opening that contains ``t``, or of the next one.
+
+        Openings that touch (``24:00`` then ``00:00``) count as one. ``None`` when the
+        calendar stays open for ``MAX_IDLE_YEARS`` years (``24x7``).
+        """
+        us = to_us(t)
+        year = year_of(us)
+        snap = self._covering(us, us)
+        while True:
+            i = bisect_right(snap.starts, us) - 1
+            if i < 0 or us >= snap.ends[i]:
+                i += 1
+            if i < len(snap.ends):
+                edge = wall_to_us(date(snap.last_year + 1, 1, 1), 0, self._zone)
+                if snap.ends[i] < edge:
+                    return from_us(snap.ends[i], self._zone)
+            if snap.last_year - year >= MAX_IDLE_YEARS:
+                return None
+            snap = self._index.grow(snap, 1)
+
+    def end_of_day(self, t: datetime) -> datetime:
+        """The close of the working day that contains ``t``, or of the next working day.
+
+        Precisely: the earliest last-close of a working day that is later than ``t``. A day's
+        close is its last interval's end (after any break); an overnight shift belongs to the
+        day it opens. At a close exactly, the day is over and the next day's close is given.
+        """
+        us = to_us(t)
+
+        def locate(snap: Snapshot) -> int | None:
+            j = bisect_right(snap.day_closes, us)
+            return snap.day_closes[j] if j < len(snap.day_closes) else None
+
+        found = FORWARD.search(self._index, us, locate, per_year=lambda _: 1.0, need=0)
+        return from_us(found, self._zone)
+
+    # -- explanations ---------------------------------------------------------------------
+
+    def open_intervals(self, a: datetime, b: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """The working intervals within ``[a, b)``, clipped to it, in order."""
+        ua, ub = to_us(a, "a"), to_us(b, "b")
+        if ub <= ua:
+            return
+        snap = self._covering(ua, ub)
+        i = max(0, bisect_right(snap.starts, ua) - 1)
+        while i < len(snap.starts) and snap.starts[i] < ub:
+            start, end = max(snap.starts[i], ua), min(snap.ends[i], ub)
+            if start < end:
+                yield from_us(start, self._zone), from_us(end, self._zone)
+            i += 1
+
+    def holidays_between(self, a: datetime, b: datetime) -> list[tuple[date, str]]:
+        """Holidays in effect on the local dates that ``[a, b)`` touches, with their names.
+
+        Dates that ``workdays`` or ``days`` reopen are left out.
+        """
+        ua, ub = to_us(a, "a"), to_us(b, "b")
+        if ub <= ua:
+            return []
+        first = from_us(ua, self._zone).date()
+        last = from_us(ub - 1, self._zone).date()
+        found: list[tuple[date, str]] = []
+        for year in range(first.year, last.year + 1):
+            for day in sorted(self._plan.holidays.year(year).closed):
+                name = self._plan.holiday_name(day)
+                if first <= day <= last and name is not None:
+                    found.append((day, name))
+        return found
+
+    def coverage_warnings(self, a: datetime, b: datetime) -> tuple[str, ...]:
+        """Sentences for the years touched by ``[a, b]`` whose holidays the installed
+        ``holidays`` data does not know for this calendar's country (``()`` if all known)."""
+        ua, ub = sorted((to_us(a, "a"), to_us(b, "b")))
+        first, last = from_us(ua, self._zone).year, from_us(ub, self._zone).year
+        source = self._plan.holidays
+        missing = [y for y in range(first, last + 1) if not source.covered(y)]
+        runs: list[range] = []
+        for year in missing:
+            if runs and runs[-1].stop == year:
+                runs[-1] = range(runs[-1].start, year + 1)
+            else:
+                runs.append(range(year, year + 1))
+        return tuple(source.coverage_sentence(run) for run in runs)
+
+    def _covering(self, lo: int, hi: int) -> Snapshot:
+        return self._index.covering(year_of(lo) - 1, year_of(hi) + 1)

@@ -1,0 +1,72 @@
+"""Exact conversions between aware datetimes, local wall times and integer UTC microseconds.
+
+One rule for wall times that a zone skips (spring forward): they resolve to the first
+instant after the gap, so an interval opening or closing inside a gap is cut at the
+transition and local times that do not exist are never worked. Wall times that occur
+twice (fall back) resolve to their first occurrence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from slarules._errors import UsageError
+
+__all__ = ["EPOCH", "from_us", "local_date", "to_us", "wall_to_us"]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_SECOND = 1_000_000
+
+
+def to_us(t: datetime, name: str = "t") -> int:
+    """Microseconds since the epoch of an aware datetime; a naive one is a UsageError."""
+    if not isinstance(t, datetime):
+        raise UsageError(f"{name} must be a datetime, not {type(t).__name__}")
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise UsageError(
+            f"{name} is a naive datetime ({t.isoformat()}); pass a timezone-aware one, "
+            "e.g. datetime(..., tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+    return (t - EPOCH) // _US
+
+
+def from_us(us: int, zone: ZoneInfo) -> datetime:
+    """The aware datetime in ``zone`` of a microsecond count."""
+    return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
+
+
+def local_date(us: int, zone: ZoneInfo) -> date:
+    """The local calendar date of an instant."""
+    return from_us(us, zone).date()
+
+
+def wall_to_us(day: date, minutes: int, zone: ZoneInfo, seconds: int = 0, micros: int = 0) -> int:
+    """The instant the wall clock in ``zone`` shows ``day`` + ``minutes`` (+ seconds, µs).
+
+    ``minutes`` may exceed 1440 (an overnight close on the next day).
+    """
+    naive = datetime(day.year, day.month, day.day) + timedelta(
+        minutes=minutes, seconds=seconds, microseconds=micros
+    )
+    first = naive.replace(tzinfo=zone, fold=0)
+    us = to_us(first)
+    if from_us(us, zone).replace(tzinfo=None) == naive:
+        return us  # exists (first occurrence if repeated)
+    # skipped by a forward transition: fold=1 lands before the gap, fold=0 after it;
+    # the transition lies in between (whole seconds), so bisect to it
+    low = to_us(naive.replace(tzinfo=zone, fold=1)) // _SECOND
+    high = -(-us // _SECOND)
+    offset = _offset(low, zone)
+    while high - low > 1:
+        mid = (low + high) // 2
+        if _offset(mid, zone) == offset:
+            low = mid
+        else:
+            high = mid
+    return high * _SECOND
+
+
+def _offset(seconds: int, zone: ZoneInfo) -> timedelta | None:
+    return (EPOCH + timedelta(seconds=seconds)).astimezone(zone).utcoffset()
