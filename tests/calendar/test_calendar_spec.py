@@ -89,7 +89,9 @@ def test_all_semantic_problems_are_collected_with_paths():
 
 
 def test_a_country_name_is_answered_with_its_code():
-    [(code, _, hint)] = problems({"timezone": "UTC", "hours": "24x7", "holidays": {"country": "China"}})
+    [(code, _, hint)] = problems(
+        {"timezone": "UTC", "hours": "24x7", "holidays": {"country": "China"}}
+    )
     assert code == "unknown-country"
     assert hint is not None and "'CN'" in hint
 
@@ -98,7 +100,11 @@ def test_unknown_subdivision_is_an_unknown_country_problem():
     [(code, path, hint)] = problems(
         {"timezone": "UTC", "hours": "24x7", "holidays": {"country": "US", "subdivision": "CAA"}}
     )
-    assert (code, path, hint) == ("unknown-country", ("holidays", "subdivision"), "did you mean 'CA'?")
+    assert (code, path, hint) == (
+        "unknown-country",
+        ("holidays", "subdivision"),
+        "did you mean 'CA'?",
+    )
 
 
 def test_overnight_shift_overlapping_the_next_days_first_interval_is_reported():
@@ -107,7 +113,9 @@ def test_overnight_shift_overlapping_the_next_days_first_interval_is_reported():
 
 
 def test_a_day_named_twice_is_reported():
-    found = problems({"timezone": "UTC", "hours": {"mon-fri": ["09:00-17:00"], "fri": ["09:00-12:00"]}})
+    found = problems(
+        {"timezone": "UTC", "hours": {"mon-fri": ["09:00-17:00"], "fri": ["09:00-12:00"]}}
+    )
     assert [(c, p) for c, p, _ in found] == [("duplicate-day", ("hours", "fri"))]
 
 
