@@ -600,10 +600,11 @@ def test_source_map_is_immutable_and_picklable() -> None:
         pytest.param("a: 1\n\tb: 2\n", 2, 1, "tabs", id="tab-before-a-key"),
         pytest.param("a: @admin\n", 1, 4, "quotes", id="value-starting-with-at"),
         pytest.param("a: `cmd`\n", 1, 4, "quotes", id="value-starting-with-backtick"),
-        pytest.param("a: 1\nb:2\nc: 3\n", 3, 1, "space after the colon", id="no-space-after-colon"),
+        pytest.param("a: 1\nb:2\nc: 3\n", 2, 1, "space after the colon", id="no-space-after-colon"),
+        pytest.param("a: 1\nb\nc: 2\n", 2, 1, "indentation", id="key-without-colon"),
         pytest.param("a: b: c\n", 1, 5, "quotes", id="key-value-value"),
-        pytest.param("a: 'x\n", 2, 1, "closing quote", id="unclosed-quote"),
-        pytest.param("a: [1, 2\n", 2, 1, "not closed", id="unclosed-flow-list"),
+        pytest.param("a: 'x\n", 1, 4, "closing quote", id="unclosed-quote"),
+        pytest.param("a: [1, 2\n", 1, 4, "not closed", id="unclosed-flow-list"),
         pytest.param("- a\nb: 1\n", 2, 1, "indentation", id="list-then-mapping"),
         pytest.param("a:\n  b: 1\n c: 2\n", 3, 2, "indentation", id="bad-dedent"),
     ],
@@ -623,6 +624,17 @@ def test_control_characters_are_syntax_errors_with_position(parser: str) -> None
     assert problem.code == "yaml-syntax"
     assert (problem.line, problem.column) == (2, 5)
     assert "U+0007" in problem.message
+
+
+def test_problems_stop_after_a_hundred() -> None:
+    text = "".join(f"k{i}: 1\nk{i}: 2\n" for i in range(200))
+    with pytest.raises(PolicyError) as info:
+        load_yaml(text)
+    problems = info.value.problems
+    assert len(problems) == 101
+    assert {p.code for p in problems[:100]} == {"duplicate-key"}
+    assert problems[-1].code == "too-many-problems"
+    assert problems[-1].line == 200
 
 
 def test_syntax_error_message_is_clean() -> None:

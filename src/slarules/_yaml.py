@@ -177,7 +177,7 @@ class _Invalid(Exception):
 
 def _timestamp(text: str) -> date | datetime:
     m = _TIMESTAMP_RE.match(text)
-    if m is None:
+    if m is None:  # pragma: no cover - only called on text the resolver matched
         raise _Invalid(f"{text!r} is not an ISO date or date-time")
     try:
         year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
@@ -230,9 +230,8 @@ def _scalar(tag: str, text: str) -> Any:
     return _timestamp(text)
 
 
-def _short(tag: str | None) -> str:
-    if tag is None:
-        return "?"
+def _short(tag: str) -> str:
+    """``!!int`` for ``tag:yaml.org,2002:int``; other tags as written."""
     return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
 
 
@@ -636,23 +635,38 @@ def _hint(problem: str, context: str, source: str, mark: Any, context_mark: Any)
     return None
 
 
+def _at_end(source: str, mark: Any) -> bool:
+    """Whether only blank text follows ``mark`` (the parser ran out of input)."""
+    lines = source.split("\n")
+    if mark.line >= len(lines):
+        return True
+    return (
+        not lines[mark.line][mark.column :].strip() and not "".join(lines[mark.line + 1 :]).strip()
+    )
+
+
 def _syntax_problem(exc: yaml.YAMLError, source: str, file: str, byte_offsets: bool) -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "invalid YAML").replace("allowed in this context", "allowed here")
         context = exc.context or ""
-        message = problem
-        cm = exc.context_mark
         if context == "while scanning for the next token":
             context = ""  # adds nothing to "found character ... that cannot start any token"
-        if context and cm is not None:
+        cm = exc.context_mark
+        where = mark
+        if cm is not None and (
+            "could not find expected ':'" in problem or (mark is not None and _at_end(source, mark))
+        ):
+            where = cm  # the key, quote or bracket left unfinished, not where the parser gave up
+        message = problem
+        if context and cm is not None and where is not cm:
             message += f" ({context} at line {cm.line + 1}, column {cm.column + 1})"
         elif context:
             message += f" ({context})"
         code = "too-deep" if "nesting depth" in problem else "yaml-syntax"
-        hint = _hint(problem, context, source, mark, exc.context_mark)
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
+        hint = _hint(problem, context, source, mark, cm)
+        line = where.line + 1 if where is not None else None
+        column = where.column + 1 if where is not None else None
         return Problem(code, message, hint, (), file, line, column)
     if isinstance(exc, yaml.reader.ReaderError):
         char = exc.character
