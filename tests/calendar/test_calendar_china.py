@@ -88,7 +88,8 @@ def test_an_explicit_workday_beats_a_country_holiday_and_days_beat_both():
     assert cal.is_open(sh("2025-10-02T14:00"))
     assert cal.between(sh("2025-10-03T00:00"), sh("2025-10-04T00:00")) == timedelta(hours=1)
     reopened = {d for d, _ in cal.holidays_between(sh("2025-10-01T00:00"), sh("2025-10-09T00:00"))}
-    assert date(2025, 10, 2) not in reopened and date(2025, 10, 3) not in reopened
+    assert date(2025, 10, 2) not in reopened
+    assert date(2025, 10, 3) not in reopened
 
 
 def test_a_list_of_holiday_dates_closes_them():
@@ -108,7 +109,8 @@ def test_country_holidays_with_extra_dates():
 def test_years_without_holiday_data_are_warned_about(office):
     assert office.coverage_warnings(sh("2025-01-01T00:00"), sh("2026-12-31T00:00")) == ()
     [warning] = office.coverage_warnings(sh("2026-06-01T00:00"), sh("2028-01-01T00:00"))
-    assert "through 2026" in warning and "2027–2028" in warning
+    assert "through 2026" in warning
+    assert "2027–2028" in warning
     [single] = office.coverage_warnings(sh("2027-03-01T00:00"), sh("2027-03-02T00:00"))
     assert "2027 is treated" in single
 

@@ -49,7 +49,8 @@ def test_a_bad_time_is_reported_at_its_list_index_with_a_hint():
 def test_24_00_cannot_open_an_interval():
     [(code, path, hint)] = problems({"timezone": "UTC", "hours": {"mon": ["24:00-02:00"]}})
     assert (code, path) == ("bad-value", ("hours", "mon", 0))
-    assert hint is not None and "00:00" in hint
+    assert hint is not None
+    assert "00:00" in hint
 
 
 def test_hours_other_than_24x7_get_a_did_you_mean():
@@ -93,7 +94,8 @@ def test_a_country_name_is_answered_with_its_code():
         {"timezone": "UTC", "hours": "24x7", "holidays": {"country": "China"}}
     )
     assert code == "unknown-country"
-    assert hint is not None and "'CN'" in hint
+    assert hint is not None
+    assert "'CN'" in hint
 
 
 def test_unknown_subdivision_is_an_unknown_country_problem():
@@ -149,7 +151,8 @@ def test_every_field_has_a_description_and_an_example():
         for name, field in model.model_fields.items():
             assert field.description, name
             extra = field.json_schema_extra
-            assert isinstance(extra, dict) and extra.get("examples"), name
+            assert isinstance(extra, dict), name
+            assert extra.get("examples"), name
 
 
 def test_json_schema_keeps_hours_as_a_string_or_a_mapping_of_lists():
