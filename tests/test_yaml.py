@@ -218,6 +218,13 @@ def test_impossible_dates_are_reported_where_written(text: str) -> None:
     assert problem.path == ("a", "b")
 
 
+def test_an_impossible_date_key_is_reported_with_its_mapping_path() -> None:
+    problem = problem_of("days:\n  2025-02-30: []\n")
+    assert problem.code == "invalid-scalar"
+    assert problem.path == ("days",)
+    assert (problem.line, problem.column) == (2, 3)
+
+
 def test_dates_as_mapping_keys() -> None:
     data, marks = load_yaml("days:\n  2025-12-31: [09:00-12:00]\n  '2026-01-01': []\n")
     assert data == {"days": {date(2025, 12, 31): ["09:00-12:00"], "2026-01-01": []}}

@@ -323,12 +323,12 @@ class _Builder:
         code: str,
         message: str,
         pos: _Pos,
-        path: Path | None,
+        path: Path,
         hint: str | None = None,
         *,
         fatal: bool = False,
     ) -> None:
-        found = Problem(code, message, hint, path or (), self.file, pos[0], pos[1])
+        found = Problem(code, message, hint, path, self.file, pos[0], pos[1])
         if fatal:
             raise _Fatal(found)
         self.problems.append(found)
@@ -405,12 +405,15 @@ class _Builder:
                             "write the keys out, or reuse a whole value with an alias (key: *name)",
                         )
                 elif tag not in _SCALAR_TAGS:
-                    self._bad_tag(tag, "a scalar", pos, path)
+                    self._bad_tag(
+                        tag, "a scalar", pos, path if path is not None else stack[-1].path
+                    )
                     tag = _STR
                 try:
                     value = _scalar(tag, text)
                 except _Invalid as exc:
-                    self.problem("invalid-scalar", str(exc), pos, path)
+                    where = path if path is not None else stack[-1].path  # a key: its mapping
+                    self.problem("invalid-scalar", str(exc), pos, where)
                     value = text
                 self.nodes += 1
                 if event.anchor is not None:
@@ -574,7 +577,7 @@ class _Builder:
             container[top.key] = value
             top.key_path = None
 
-    def _bad_tag(self, tag: str, what: str, pos: _Pos, path: Path | None) -> None:
+    def _bad_tag(self, tag: str, what: str, pos: _Pos, path: Path) -> None:
         if tag in _SCALAR_TAGS or tag in (_MAP, _SEQ):
             self.problem(
                 "tag-mismatch",
