@@ -155,3 +155,13 @@ def test_open_intervals_are_clipped(office):
         (sh("2025-06-03T13:30"), sh("2025-06-03T14:00")),
     ]
     assert list(office.open_intervals(sh("2025-06-03T14:00"), sh("2025-06-03T10:00"))) == []
+
+
+def test_long_durations_grow_the_index_across_many_years(office):
+    start = sh("2025-06-03T10:00")
+    far = office.add(start, timedelta(hours=20_000))
+    assert far.year >= 2035
+    assert office.between(start, far) == timedelta(hours=20_000)
+    assert office.subtract(far, timedelta(hours=20_000)) == start
+    back = office.subtract(start, timedelta(hours=20_000))
+    assert office.between(back, start) == timedelta(hours=20_000)

@@ -116,8 +116,13 @@ class Calendar:
 
     def describe(self) -> str:
         """One human sentence, e.g. ``Mon–Fri 09:00–12:00, 13:30–18:00 Asia/Shanghai, …``."""
+        source = self._plan.holidays
         return describe(
-            self._spec, self._plan.week, self._timezone, self._plan.holidays.country_name
+            self._spec,
+            self._plan.week,
+            self._timezone,
+            source.country_name,
+            source.has_make_up_days,
         )
 
     # -- arithmetic -----------------------------------------------------------------------

@@ -32,7 +32,9 @@ def _week(week: WeekHours) -> str:
     return "; ".join(parts) if parts else "closed every week"
 
 
-def describe(spec: CalendarSpec, week: WeekHours, timezone: str, country: str | None) -> str:
+def describe(
+    spec: CalendarSpec, week: WeekHours, timezone: str, country: str | None, make_up: bool
+) -> str:
     """The calendar in one sentence, for explanations and ``slarules explain``."""
     head = "24x7" if spec.hours == "24x7" else _week(week)
     parts = [f"{head} {timezone}"]
@@ -41,7 +43,7 @@ def describe(spec: CalendarSpec, week: WeekHours, timezone: str, country: str | 
         where = country or holidays.country
         if holidays.subdivision:
             where += f" ({holidays.subdivision})"
-        parts.append(f"{where} public holidays and make-up workdays")
+        parts.append(f"{where} public holidays" + (" and make-up workdays" if make_up else ""))
         extra = len(holidays.dates)
     else:
         extra = len(holidays or [])

@@ -7,6 +7,7 @@ which weekend dates are make-up workdays. ``covered(y)`` says whether the instal
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,11 @@ class HolidaySource:
         with self._lock:
             return self._cache.setdefault(year, result)
 
+    @property
+    def has_make_up_days(self) -> bool:
+        """Whether the country ever moves days off to make-up workdays (China does)."""
+        return self.country is not None and bool(_substituted_years(self.country))
+
     def covered(self, year: int) -> bool:
         """Whether the installed data knows this year's holidays (always, without a country)."""
         if self.country is None:
@@ -92,7 +98,8 @@ def _country(country: str, subdivision: str | None, year: int) -> Any:
     return holidays_pkg.country_holidays(country, subdiv=subdivision, years=year)
 
 
-def _substituted_years(country: str) -> set[int]:
+@cache
+def _substituted_years(country: str) -> frozenset[int]:
     """Years in which the package moves days off (and so has make-up workdays)."""
     instance = holidays_pkg.country_holidays(country)
     years: set[int] = set()
@@ -104,7 +111,7 @@ def _substituted_years(country: str) -> set[int]:
             entries = rows if rows and isinstance(rows[0], tuple) else (rows,)
             if isinstance(year, int) and any(len(row) >= 4 for row in entries):
                 years.add(year)
-    return years
+    return frozenset(years)
 
 
 @cache
@@ -183,5 +190,6 @@ def make_source(
                 ("holidays", "subdivision"),
             )
         ]
-    name = type(holidays_pkg.country_holidays(code)).__mro__[1].__name__
+    class_name = type(holidays_pkg.country_holidays(code)).__mro__[1].__name__
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name)
     return HolidaySource(code, subdivision, extras, country_name=name), []
