@@ -1,0 +1,246 @@
+"""Semantic checks over a policy's shape: a list of named rules, each yielding problems.
+
+Rules here need only the ``PolicySpec``; what needs compiling (calendars, conditions,
+targets) is checked by the compilers of those concepts and collected in ``_compile``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from ._errors import Problem
+from ._model import PolicySpec
+from ._suggest import did_you_mean
+
+__all__ = ["RULES", "check"]
+
+Rule = Callable[[PolicySpec], Iterator[Problem]]
+
+BUILTIN_CALENDARS = ("24x7",)
+
+
+def _unique_priority_ids(spec: PolicySpec) -> Iterator[Problem]:
+    seen: Counter[str] = Counter()
+    for i, prio in enumerate(spec.priorities):
+        seen[prio.id] += 1
+        if seen[prio.id] == 2:
+            yield Problem(
+                "duplicate-id",
+                f"priority {prio.id!r} is defined twice",
+                "give each priority its own id",
+                ("priorities", i, "id"),
+            )
+
+
+def _one_default_last(spec: PolicySpec) -> Iterator[Problem]:
+    defaults = [i for i, p in enumerate(spec.priorities) if p.default]
+    if not spec.priorities:
+        yield Problem("no-priorities", "the policy has no priorities", None, ("priorities",))
+        return
+    if not defaults:
+        yield Problem(
+            "no-default-priority",
+            "no priority is the default",
+            "add 'default: true' to the last priority, the one tickets get when nothing else "
+            "matches",
+            ("priorities",),
+        )
+        return
+    for extra in defaults[1:]:
+        yield Problem(
+            "several-default-priorities",
+            f"priority {spec.priorities[extra].id!r} is a second default",
+            f"only one priority may be the default; {spec.priorities[defaults[0]].id!r} already is",
+            ("priorities", extra, "default"),
+        )
+    first = defaults[0]
+    if first != len(spec.priorities) - 1:
+        after = spec.priorities[first + 1].id
+        yield Problem(
+            "default-not-last",
+            f"priority {after!r} comes after the default and can never be chosen",
+            "move the default priority to the end of the list",
+            ("priorities", first + 1),
+        )
+    default = spec.priorities[first]
+    if default.when is not None:
+        yield Problem(
+            "default-with-condition",
+            f"the default priority {default.id!r} also has a condition",
+            "remove 'when' from the default: it applies whenever nothing else matches",
+            ("priorities", first, "when"),
+        )
+    for i, prio in enumerate(spec.priorities):
+        if not prio.default and prio.when is None:
+            yield Problem(
+                "missing-condition",
+                f"priority {prio.id!r} has no condition",
+                "add 'when:' with the criteria for this level, or make it the default",
+                ("priorities", i),
+            )
+
+
+def _events_declared(spec: PolicySpec) -> Iterator[Problem]:
+    if spec.events is None:
+        return
+    known = set(spec.events)
+    for name, stage in spec.stages.items():
+        for key in ("start", "stop"):
+            event = getattr(stage, key)
+            if event not in known:
+                yield Problem(
+                    "unknown-event",
+                    f"event {event!r} is not declared in 'events'",
+                    did_you_mean(event, known) or "add it to the policy's 'events' list",
+                    ("stages", name, key),
+                )
+    for name, count in Counter(spec.events).items():
+        if count > 1:
+            yield Problem("duplicate-id", f"event {name!r} is listed twice", None, ("events",))
+
+
+def _stage_start_differs_from_stop(spec: PolicySpec) -> Iterator[Problem]:
+    for name, stage in spec.stages.items():
+        if stage.start == stage.stop:
+            yield Problem(
+                "stage-stops-at-start",
+                f"stage {name!r} starts and stops at the same event {stage.start!r}",
+                "a stage measures the time between two different events",
+                ("stages", name, "stop"),
+            )
+
+
+def _calendars_resolve(spec: PolicySpec) -> Iterator[Problem]:
+    names = set(spec.calendars) | set(BUILTIN_CALENDARS)
+
+    def bad(calendar: str | None) -> bool:
+        return calendar is not None and calendar not in names
+
+    def problem(calendar: str, path: tuple[str | int, ...]) -> Problem:
+        return Problem(
+            "unknown-calendar",
+            f"calendar {calendar!r} is not defined",
+            did_you_mean(calendar, names)
+            or f"define it under 'calendars' (defined: {', '.join(sorted(names))})",
+            path,
+        )
+
+    for name, stage in spec.stages.items():
+        if bad(stage.calendar):
+            yield problem(stage.calendar or "", ("stages", name, "calendar"))
+        targets = stage.target if isinstance(stage.target, dict) else {None: stage.target}
+        for prio, value in targets.items():
+            cal = getattr(value, "calendar", None)
+            if isinstance(cal, str) and bad(cal):
+                where = ("stages", name, "target") + ((prio,) if prio else ()) + ("calendar",)
+                yield problem(cal, where)
+        for i, step in enumerate(stage.ladder):
+            if bad(step.calendar):
+                yield problem(step.calendar or "", ("stages", name, "ladder", i, "calendar"))
+
+
+def _targets_cover_priorities(spec: PolicySpec) -> Iterator[Problem]:
+    ids = [p.id for p in spec.priorities]
+    for name, stage in spec.stages.items():
+        if not isinstance(stage.target, dict):
+            continue
+        for prio in stage.target:
+            if prio not in ids:
+                yield Problem(
+                    "unknown-priority",
+                    f"{prio!r} is not a priority of this policy",
+                    did_you_mean(prio, ids) or f"priorities are: {', '.join(ids)}",
+                    ("stages", name, "target", prio),
+                )
+        missing = [p for p in ids if p not in stage.target]
+        if missing:
+            yield Problem(
+                "missing-target",
+                f"stage {name!r} has no target for {', '.join(map(repr, missing))}",
+                "give every priority a target, 'none' to track without a deadline, "
+                "or 'skip' when the stage does not apply to it",
+                ("stages", name, "target"),
+            )
+
+
+def _pause_statuses_declared(spec: PolicySpec) -> Iterator[Problem]:
+    if spec.statuses is None:
+        return
+    known = set(spec.statuses)
+    for name, stage in spec.stages.items():
+        if stage.pause is None:
+            continue
+        for i, status in enumerate(stage.pause.status):
+            if status not in known:
+                yield Problem(
+                    "unknown-status",
+                    f"status {status!r} is not declared in 'statuses'",
+                    did_you_mean(status, known) or "add it to the policy's 'statuses' list",
+                    ("stages", name, "pause", "status", i),
+                )
+
+
+def _one_trigger_one_action(spec: PolicySpec) -> Iterator[Problem]:
+    for name, stage in spec.stages.items():
+        for i, step in enumerate(stage.ladder):
+            path = ("stages", name, "ladder", i)
+            triggers = [k for k in ("at", "on", "every") if getattr(step, k) is not None]
+            if len(triggers) != 1:
+                yield Problem(
+                    "bad-step",
+                    "a ladder step needs exactly one of 'at', 'on' or 'every'"
+                    + (f" (it has {', '.join(triggers)})" if triggers else ""),
+                    "write e.g. 'at: 80%', 'on: start' or 'every: 2h'",
+                    path,
+                )
+            kinds = [k for k in ("notify", "escalate", "assign") if getattr(step, k) is not None]
+            if len(kinds) != 1:
+                yield Problem(
+                    "bad-step",
+                    "a ladder step needs exactly one of 'notify', 'escalate' or 'assign'"
+                    + (f" (it has {', '.join(kinds)})" if kinds else ""),
+                    "split it into one step per action",
+                    path,
+                )
+            elif not getattr(step, kinds[0]):
+                yield Problem(
+                    "bad-step",
+                    f"'{kinds[0]}' names nobody",
+                    "list at least one role, e.g. [supervisor]",
+                    (*path, kinds[0]),
+                )
+
+
+def _unique_step_ids(spec: PolicySpec) -> Iterator[Problem]:
+    for name, stage in spec.stages.items():
+        seen: dict[str, int] = {}
+        for i, step in enumerate(stage.ladder):
+            if step.id is None:
+                continue
+            if step.id in seen:
+                yield Problem(
+                    "duplicate-id",
+                    f"step id {step.id!r} is used twice in stage {name!r}",
+                    "step ids make action keys; give each step its own",
+                    ("stages", name, "ladder", i, "id"),
+                )
+            seen[step.id] = i
+
+
+RULES: tuple[Rule, ...] = (
+    _unique_priority_ids,
+    _one_default_last,
+    _events_declared,
+    _stage_start_differs_from_stop,
+    _calendars_resolve,
+    _targets_cover_priorities,
+    _pause_statuses_declared,
+    _one_trigger_one_action,
+    _unique_step_ids,
+)
+
+
+def check(spec: PolicySpec) -> list[Problem]:
+    """Every problem the rules find, errors and warnings, in rule order."""
+    return [problem for rule in RULES for problem in rule(spec)]

@@ -1,0 +1,377 @@
+"""Compile a validated ``PolicySpec`` into a ``CompiledPolicy``, collecting every problem.
+
+Each concept compiles its own part (calendars, fields and conditions, targets); this
+module walks the policy, hands each part to its compiler, puts the part's key path in
+front of any problem it reports, and raises one ``PolicyError`` with all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from ._check import BUILTIN_CALENDARS, check
+from ._compiled import (
+    ActionKind,
+    CompiledPolicy,
+    CompiledPriority,
+    CompiledStage,
+    CompiledStep,
+    CompiledTarget,
+    OnEvent,
+    Trigger,
+)
+from ._durations import (
+    AtBreach,
+    AtPercent,
+    Before,
+    BusinessDays,
+    CalendarDays,
+    Duration,
+    parse_every,
+    parse_target,
+    parse_threshold,
+)
+from ._errors import Path, PolicyError, Problem
+from ._model import PolicySpec, StageSpec, StepSpec, TargetSpec
+from ._suggest import did_you_mean
+from .calendar import Calendar, CalendarSpec, compile_calendar
+from .conditions import Condition, FieldSet, compile_condition
+
+__all__ = ["compile_policy"]
+
+T = TypeVar("T")
+Locate = Callable[[Path], int | None]
+
+
+class _Problems:
+    """Collects problems while compiling; ``attempt`` runs one part and keeps going."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def attempt(self, prefix: Path, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except PolicyError as exc:
+            self.items.extend(p.rebased(prefix) for p in exc.problems)
+            return None
+
+
+def _compile_calendars(spec: PolicySpec, problems: _Problems) -> dict[str, Calendar]:
+    calendars: dict[str, Calendar] = {}
+    always = problems.attempt(
+        (),
+        lambda: compile_calendar(
+            CalendarSpec.model_validate({"hours": "24x7"}), timezone=spec.timezone
+        ),
+    )
+    if always is None:
+        # the policy's own time zone is wrong: report it against 'timezone'
+        problems.items[-1:] = [
+            Problem(p.code, p.message, p.hint, ("timezone",), severity=p.severity)
+            for p in problems.items[-1:]
+        ]
+    else:
+        for name in BUILTIN_CALENDARS:
+            calendars[name] = always
+    for name, cal_spec in spec.calendars.items():
+        compiled = problems.attempt(
+            ("calendars", name),
+            lambda cal_spec=cal_spec: compile_calendar(cal_spec, timezone=spec.timezone),  # type: ignore[misc]
+        )
+        if compiled is not None:
+            calendars[name] = compiled
+    return calendars
+
+
+def _step_id(trigger: Trigger) -> str:
+    text = str(trigger).replace("%", "pct").replace(" + ", "-plus-")
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return (
+        text if isinstance(trigger, OnEvent) else text if text.startswith("every") else "at-" + text
+    )
+
+
+def _trigger(step: StepSpec) -> Trigger:
+    if step.on is not None:
+        return OnEvent(step.on)
+    if step.every is not None:
+        return parse_every(step.every)
+    return parse_threshold(step.at)
+
+
+class _StageCompiler:
+    def __init__(
+        self,
+        spec: PolicySpec,
+        calendars: dict[str, Calendar],
+        fields: FieldSet,
+        problems: _Problems,
+        locate: Locate,
+    ) -> None:
+        self.spec = spec
+        self.calendars = calendars
+        self.fields = fields
+        self.problems = problems
+        self.locate = locate
+        self.priority_ids = [p.id for p in spec.priorities]
+        self.events = tuple(spec.events or ())
+
+    def condition(self, raw: Any, path: Path) -> Condition | None:
+        if raw is None:
+            return None
+        return self.problems.attempt(
+            path,
+            lambda: compile_condition(
+                raw,
+                self.fields,
+                scope="stage",
+                priorities=self.priority_ids,
+                events=self.events,
+                statuses=self.spec.statuses,
+            ),
+        )
+
+    def calendar(
+        self, name: str | None, default: tuple[str, Calendar] | None = None
+    ) -> tuple[str, Calendar] | None:
+        if name is None:
+            if default is not None:
+                return default
+            name = "24x7"
+        cal = self.calendars.get(name)
+        return (name, cal) if cal is not None else None
+
+    def target(
+        self, stage: str, value: str | TargetSpec | None, cal: tuple[str, Calendar], path: Path
+    ) -> CompiledTarget | str | None:
+        """A compiled target, ``None`` for skip, or ``"error"``."""
+        line = self.locate(path)
+        if value is None:
+            return CompiledTarget(None, cal[1], cal[0], "none", line)
+        if isinstance(value, TargetSpec):
+            found = self.calendar(value.calendar)
+            if found is None:
+                return "error"
+            cal, text = found, value.due
+            path = (*path, "due")
+        else:
+            text = value
+        norm = text.strip().lower()
+        if norm in {"skip", "n/a", "-"}:
+            return None
+        if norm in {"none", "no target"}:
+            return CompiledTarget(None, cal[1], cal[0], "none", line)
+        parsed = self.problems.attempt(path, lambda: parse_target(text))
+        if parsed is None:
+            return "error"
+        events = self.spec.events
+        if isinstance(parsed, Before) and events is not None and parsed.event not in events:
+            self.problems.items.append(
+                Problem(
+                    "unknown-event",
+                    f"event {parsed.event!r} in {text!r} is not declared in 'events'",
+                    did_you_mean(parsed.event, events) or "add it to the policy's 'events' list",
+                    path,
+                )
+            )
+            return "error"
+        return CompiledTarget(parsed, cal[1], cal[0], text, line)
+
+    def steps(
+        self, name: str, stage: StageSpec, cal: tuple[str, Calendar]
+    ) -> tuple[CompiledStep, ...]:
+        out: list[CompiledStep] = []
+        used: set[str] = set()
+        for i, step in enumerate(stage.ladder):
+            path: Path = ("stages", name, "ladder", i)
+            key = "on" if step.on is not None else "every" if step.every is not None else "at"
+            trigger = self.problems.attempt((*path, key), lambda step=step: _trigger(step))  # type: ignore[misc]
+            step_cal = self.calendar(step.calendar, cal)
+            when = self.condition(step.when, (*path, "when"))
+            kinds = [k for k in ActionKind if getattr(step, k.value)]
+            if trigger is None or step_cal is None or len(kinds) != 1:
+                continue
+            if step.when is not None and when is None:
+                continue
+            sid = step.id or _step_id(trigger)
+            base, n = sid, 2
+            while sid in used:
+                sid, n = f"{base}-{n}", n + 1
+            used.add(sid)
+            kind = kinds[0]
+            out.append(
+                CompiledStep(
+                    id=sid,
+                    index=i,
+                    trigger=trigger,
+                    kind=kind,
+                    to=tuple(getattr(step, kind.value)),
+                    via=tuple(step.via),
+                    reason=step.reason,
+                    data=MappingProxyType(dict(step.data)),
+                    calendar=step_cal[1],
+                    when=when,
+                    line=self.locate(path),
+                )
+            )
+        return tuple(out)
+
+    def stage(self, name: str, stage: StageSpec) -> CompiledStage | None:
+        base: Path = ("stages", name)
+        cal = self.calendar(stage.calendar)
+        if cal is None:
+            return None
+        ok = True
+        targets: dict[str, CompiledTarget | None] = {}
+        for prio in self.priority_ids:
+            if isinstance(stage.target, dict):
+                if prio not in stage.target:
+                    ok = False
+                    continue
+                value: str | TargetSpec | None = stage.target[prio]
+                path: Path = (*base, "target", prio)
+            else:
+                value, path = stage.target, (*base, "target")
+            compiled = self.target(name, value, cal, path)
+            if compiled == "error":
+                ok = False
+            else:
+                targets[prio] = compiled  # type: ignore[assignment]
+        pause_when = self.condition(
+            stage.pause.when if stage.pause else None, (*base, "pause", "when")
+        )
+        when = self.condition(stage.when, (*base, "when"))
+        steps = self.steps(name, stage, cal)
+        if not ok:
+            return None
+        return CompiledStage(
+            name=name,
+            title=stage.title,
+            start=stage.start,
+            stop=stage.stop,
+            calendar=cal[1],
+            calendar_name=cal[0],
+            pause_statuses=frozenset(stage.pause.status if stage.pause else ()),
+            pause_when=pause_when,
+            when=when,
+            targets=MappingProxyType(targets),
+            steps=steps,
+            line=self.locate(base),
+        )
+
+
+def _comparable(target: CompiledTarget | None) -> timedelta | None:
+    """A target's length when it can be compared without a start instant."""
+    if target is None or target.target is None:
+        return None
+    t = target.target
+    if isinstance(t, Duration):
+        return t.delta
+    if isinstance(t, CalendarDays):
+        return timedelta(days=t.days)
+    if isinstance(t, BusinessDays):
+        return timedelta(days=t.days * 1.4)  # a business day spans ~1.4 calendar days
+    return None
+
+
+def _ordering_warnings(
+    stages: tuple[CompiledStage, ...], priority_ids: list[str]
+) -> Iterator[Problem]:
+    for stage in stages:
+        previous: tuple[str, timedelta] | None = None
+        for prio in priority_ids:
+            length = _comparable(stage.targets.get(prio))
+            if length is None:
+                continue
+            if previous is not None and length < previous[1]:
+                yield Problem(
+                    "inverted-targets",
+                    f"stage {stage.name!r}: {prio!r} ({stage.targets[prio].source}) is due sooner "  # type: ignore[union-attr]
+                    f"than the higher priority {previous[0]!r}",
+                    "priorities are listed highest first; check the order or the targets",
+                    ("stages", stage.name, "target", prio),
+                    severity="warning",
+                )
+            previous = (prio, length)
+
+
+def _threshold_warnings(stages: tuple[CompiledStage, ...]) -> Iterator[Problem]:
+    for stage in stages:
+        has_target = any(t is not None and t.target is not None for t in stage.targets.values())
+        for step in stage.steps:
+            needs_target = isinstance(step.trigger, AtPercent | AtBreach)
+            if needs_target and not has_target:
+                yield Problem(
+                    "step-never-fires",
+                    f"stage {stage.name!r} has no target, so '{step.trigger}' never fires",
+                    "give the stage a target or use 'on:' or 'every:'",
+                    ("stages", stage.name, "ladder", step.index),
+                    severity="warning",
+                )
+
+
+def compile_policy(
+    spec: PolicySpec, *, content_hash: str, file: str | None, locate: Locate
+) -> CompiledPolicy:
+    """Compile ``spec``; raise one ``PolicyError`` holding every error found."""
+    problems = _Problems()
+    found = check(spec)
+    problems.items.extend(p for p in found if p.severity == "error")
+    warnings = [p for p in found if p.severity == "warning"]
+
+    calendars = _compile_calendars(spec, problems)
+    fields = problems.attempt(("fields",), lambda: FieldSet.compile(spec.fields))
+    if fields is None:
+        fields = FieldSet.compile({})
+    priorities: list[CompiledPriority] = []
+    for i, prio in enumerate(spec.priorities):
+        path: Path = ("priorities", i, "when")
+        cond = None
+        if prio.when is not None:
+            cond = problems.attempt(
+                path,
+                lambda prio=prio: compile_condition(prio.when, fields, scope="priority"),  # type: ignore[misc]
+            )
+        priorities.append(
+            CompiledPriority(
+                prio.id,
+                prio.title,
+                cond,
+                prio.default,
+                ("priorities", i),
+                locate(("priorities", i)),
+            )
+        )
+    compiler = _StageCompiler(spec, calendars, fields, problems, locate)
+    stages = []
+    for name, stage_spec in spec.stages.items():
+        compiled = compiler.stage(name, stage_spec)
+        if compiled is not None:
+            stages.append(compiled)
+    if problems.items:
+        raise PolicyError(problems.items, file=file)
+    compiled_stages = tuple(stages)
+    warnings.extend(_ordering_warnings(compiled_stages, compiler.priority_ids))
+    warnings.extend(_threshold_warnings(compiled_stages))
+    return CompiledPolicy(
+        id=spec.id,
+        version=spec.version,
+        title=spec.title,
+        timezone=spec.timezone,
+        content_hash=content_hash,
+        file=file,
+        calendars=MappingProxyType(calendars),
+        fields=fields,
+        priorities=tuple(priorities),
+        stages=compiled_stages,
+        events=frozenset(spec.events) if spec.events is not None else None,
+        restart_on_priority_change=spec.priority_change.mode == "restart",
+        priority_change_event=spec.priority_change.event,
+        locate=locate,
+        warnings=tuple(warnings),
+    )

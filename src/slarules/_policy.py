@@ -1,0 +1,290 @@
+"""``Policy``: a loaded, compiled, immutable policy, and the functions that load them.
+
+Loading is the only place that reads files. The pipeline is one way:
+text -> ``_yaml.load_yaml`` (plain data + source map) -> ``_model.PolicySpec`` (shape)
+-> ``_compile.compile_policy`` (meaning, compiled once) -> ``Policy``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ._compile import compile_policy
+from ._compiled import CompiledPolicy
+from ._errors import PolicyError, Problem, UsageError
+from ._model import PolicySpec
+from ._shape import validate_shape
+from ._yaml import SourceMap, load_yaml
+from .calendar import Calendar
+from .engine import Evaluation, Explanation, Ticket, TimelineEntry, as_ticket
+from .engine import evaluate as _evaluate
+from .engine import explain as _explain
+from .engine import timeline as _timeline
+
+__all__ = ["POLICY_SUFFIXES", "Policy", "load_policies", "load_policy"]
+
+POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+def _from_source(text: str, file: str | None) -> Policy:
+    return Policy.from_yaml(text, file=file)
+
+
+def _from_data(data: Any, file: str | None) -> Policy:
+    return Policy.from_dict(data, file=file)
+
+
+class Policy:
+    """A compiled SLA policy. Immutable, thread-safe and picklable.
+
+    Build one with ``slarules.load_policy(path)``, ``Policy.from_yaml(text)`` or
+    ``Policy.from_dict(mapping)``; then ``policy.evaluate(ticket, at=instant)``.
+    It pickles as its source text and compiles again when unpickled, so it can be
+    shipped to process pools and distributed workers.
+    """
+
+    __slots__ = ("_compiled", "_data", "_source", "_source_map")
+
+    _compiled: CompiledPolicy
+    _source: str | None
+    _data: Any
+    _source_map: SourceMap | None
+
+    def __init__(self) -> None:
+        raise UsageError(
+            "use slarules.load_policy(path), Policy.from_yaml(text) or Policy.from_dict(data)"
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        data: Any,
+        *,
+        source: str | None,
+        source_map: SourceMap | None,
+        file: str | None,
+        content_hash: str,
+    ) -> Policy:
+        def locate(path: tuple[str | int, ...]) -> int | None:
+            mark = source_map.value(path) if source_map is not None else None
+            return mark.line if mark is not None else None
+
+        def placed(problems: tuple[Problem, ...]) -> list[Problem]:
+            if source_map is None:
+                return list(problems)
+            return [source_map.locate(p) for p in problems]
+
+        try:
+            spec = validate_shape(PolicySpec, data)
+            compiled = compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
+        except PolicyError as exc:
+            raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
+        compiled = _with_warnings(compiled, placed(compiled.warnings))
+        self = object.__new__(cls)
+        object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_source", source)
+        object.__setattr__(self, "_data", data if source is None else None)
+        object.__setattr__(self, "_source_map", source_map)
+        return self
+
+    @classmethod
+    def from_yaml(cls, text: str | bytes, *, file: str | None = None) -> Policy:
+        """Compile a policy from YAML text; ``file`` names it in error messages."""
+        name = file if file is not None else "<string>"
+        data, source_map = load_yaml(text, file=name)
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        source = text if isinstance(text, str) else text.decode("utf-8-sig")
+        digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+        return cls._build(
+            data, source=source, source_map=source_map, file=file, content_hash=digest
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Policy:
+        """Compile a policy from a mapping of the same shape as the YAML file."""
+        canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        digest = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return cls._build(data, source=None, source_map=None, file=file, content_hash=digest)
+
+    # -- immutability and pickling -------------------------------------------------------
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("a Policy is immutable")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError("a Policy is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._source is not None:
+            return (_from_source, (self._source, self._compiled.file))
+        return (_from_data, (self._data, self._compiled.file))
+
+    def __repr__(self) -> str:
+        c = self._compiled
+        return f"<Policy {c.id!r} version {c.version!r} {c.content_hash[:19]}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Policy):
+            return NotImplemented
+        return self.content_hash == other.content_hash
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
+
+    # -- what a policy is ------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self._compiled.id
+
+    @property
+    def version(self) -> str:
+        return self._compiled.version
+
+    @property
+    def title(self) -> str | None:
+        return self._compiled.title
+
+    @property
+    def timezone(self) -> str:
+        return self._compiled.timezone
+
+    @property
+    def content_hash(self) -> str:
+        """``sha256:`` of the source text (of canonical JSON for a mapping)."""
+        return self._compiled.content_hash
+
+    @property
+    def file(self) -> str | None:
+        return self._compiled.file
+
+    @property
+    def source(self) -> str | None:
+        """The YAML text the policy was compiled from (``None`` for a mapping)."""
+        return self._source
+
+    @property
+    def priorities(self) -> tuple[str, ...]:
+        """Priority ids, highest first."""
+        return tuple(p.id for p in self._compiled.priorities)
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """Stage names, in file order."""
+        return tuple(s.name for s in self._compiled.stages)
+
+    @property
+    def calendars(self) -> Mapping[str, Calendar]:
+        """The compiled calendars by name (including the built-in ``24x7``)."""
+        return self._compiled.calendars
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Suspicious things found while compiling (not errors)."""
+        return self._compiled.warnings
+
+    @property
+    def compiled(self) -> CompiledPolicy:
+        """The compiled form the engine reads (for tools built on slarules)."""
+        return self._compiled
+
+    def coverage_warnings(self, at: datetime) -> tuple[str, ...]:
+        """Sentences for calendars whose holiday data does not cover the year of ``at``."""
+        out: list[str] = []
+        for name, cal in self._compiled.calendars.items():
+            out.extend(f"calendar {name!r}: {w}" for w in cal.coverage_warnings(at, at))
+        return tuple(dict.fromkeys(out))
+
+    # -- evaluating --------------------------------------------------------------------------
+
+    def evaluate(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Evaluation:
+        """Evaluate ``ticket`` at the aware instant ``at``. Pure: no I/O, no clock."""
+        return _evaluate(self._compiled, as_ticket(ticket), at)
+
+    def explain(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Explanation:
+        """The evaluation at ``at`` with the reasons behind the priority and each deadline."""
+        return _explain(self._compiled, as_ticket(ticket), at)
+
+    def timeline(
+        self,
+        ticket: Ticket | Mapping[str, Any],
+        *,
+        until: datetime,
+        since: datetime | None = None,
+    ) -> tuple[TimelineEntry, ...]:
+        """What changes, and when, from ``since`` (default: the first event) to ``until``,
+        if nothing else happens to the ticket and every action is applied when due."""
+        return _timeline(self._compiled, as_ticket(ticket), until=until, since=since)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
+
+
+def _with_warnings(compiled: CompiledPolicy, warnings: list[Problem]) -> CompiledPolicy:
+    from dataclasses import replace
+
+    return replace(compiled, warnings=tuple(_in_file_order(warnings)))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder; use load_policies() for folders") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def load_policy(path: str | os.PathLike[str]) -> Policy:
+    """Load and compile one policy file. Raises ``PolicyError`` listing every problem."""
+    p = Path(path)
+    return Policy.from_yaml(_read(p), file=str(path))
+
+
+def is_policy_file(path: Path) -> bool:
+    """A YAML file that is not a policy test file (``*.test.yaml``)."""
+    name = path.name
+    return name.endswith(POLICY_SUFFIXES) and not name.endswith((".test.yaml", ".test.yml"))
+
+
+def load_policies(folder: str | os.PathLike[str]) -> dict[str, Policy]:
+    """Load every policy under ``folder`` (recursively), by id.
+
+    Test files (``*.test.yaml``) are skipped. Problems in several files are reported
+    together in one ``PolicyError``; two files with the same id are an error.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    policies: dict[str, Policy] = {}
+    problems: list[Problem] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and is_policy_file(p)):
+        try:
+            policy = load_policy(path)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        if policy.id in policies:
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"policy id {policy.id!r} is also used by {policies[policy.id].file}",
+                    "give each policy its own id",
+                    ("id",),
+                    file=str(path),
+                )
+            )
+            continue
+        policies[policy.id] = policy
+    if problems:
+        raise PolicyError(problems)
+    return policies

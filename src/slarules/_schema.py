@@ -1,0 +1,73 @@
+"""The JSON Schema of a policy file, generated from the models (draft-07 for editors).
+
+The YAML language server supports no draft newer than 07, so pydantic's 2020-12 output is
+translated: ``$defs`` becomes ``definitions`` and references follow.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._model import PolicySpec
+from .conditions import condition_json_schema
+
+__all__ = ["SCHEMA_ID", "policy_schema"]
+
+SCHEMA_ID = "https://slarules.dev/schema/policy.schema.json"
+_CONDITION_REF = "#/definitions/Condition"
+
+
+def _retarget(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = value.replace("#/$defs/", "#/definitions/")
+            elif key == "$defs":
+                continue
+            else:
+                out[key] = _retarget(value)
+        return out
+    if isinstance(node, list):
+        return [_retarget(v) for v in node]
+    return node
+
+
+def _use_condition(node: Any) -> Any:
+    """Point every condition-valued key at the condition definition."""
+    if isinstance(node, dict):
+        for key in ("when",):
+            prop = node.get("properties", {}).get(key)
+            if isinstance(prop, dict):
+                node["properties"][key] = {
+                    "description": prop.get("description", "A condition."),
+                    "examples": prop.get("examples", [{"level": "urgent"}]),
+                    "anyOf": [{"$ref": _CONDITION_REF}, {"type": "null"}],
+                }
+        for value in node.values():
+            _use_condition(value)
+    elif isinstance(node, list):
+        for value in node:
+            _use_condition(value)
+    return node
+
+
+def policy_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a policy file."""
+    raw = PolicySpec.model_json_schema(by_alias=True)
+    definitions = {name: _retarget(d) for name, d in raw.get("$defs", {}).items()}
+    cond = condition_json_schema()
+    cond_defs = cond.pop("definitions", {})
+    definitions.update({k: _retarget(v) for k, v in cond_defs.items()})
+    definitions["Condition"] = _retarget(cond)
+    body = _retarget(raw)
+    schema: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "slarules policy",
+        **{k: v for k, v in body.items() if k != "title"},
+        "definitions": definitions,
+    }
+    result: dict[str, Any] = json.loads(json.dumps(_use_condition(schema)))
+    return result

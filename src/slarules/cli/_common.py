@@ -1,0 +1,223 @@
+"""What every verb shares: exit codes, reading inputs, printing problems."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from slarules._errors import PolicyError, Problem, SlaRulesError, TicketError, UsageError
+from slarules._policy import Policy, is_policy_file, load_policy
+from slarules._yaml import load_yaml
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "InputError",
+    "TicketRecord",
+    "expand_paths",
+    "format_problem",
+    "load_policy_or_exit",
+    "parse_instant",
+    "read_tickets",
+]
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the policy, a ticket or a test failed
+EXIT_USAGE = 2  # bad arguments or unreadable input
+
+
+class InputError(click.ClickException):
+    """Unreadable input: printed as ``error: ...`` and exits with 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def parse_instant(value: str | None, option: str = "--at") -> datetime | None:
+    """An ISO 8601 instant with a UTC offset, for ``--at`` style options."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"{option} {value!r} is not an ISO 8601 instant; write e.g. 2025-10-09T14:30:00+08:00"
+        ) from None
+    if parsed.tzinfo is None:
+        raise InputError(f"{option} {value!r} has no UTC offset; add one, e.g. +08:00 or Z")
+    return parsed
+
+
+def format_problem(problem: Problem, fmt: str) -> str:
+    """One problem as text (``file:line:col: error[code]: ...``) or a GitHub annotation."""
+    if fmt == "github":
+        level = "error" if problem.severity == "error" else "warning"
+        props = []
+        if problem.file:
+            props.append(f"file={problem.file}")
+        if problem.line:
+            props.append(f"line={problem.line}")
+        if problem.column:
+            props.append(f"col={problem.column}")
+        props.append(f"title=slarules {problem.code}")
+        message = problem.message + (f"; {problem.hint}" if problem.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} {','.join(props)}::{message}"
+    return str(problem)
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity,
+        "code": problem.code,
+        "message": problem.message,
+        "hint": problem.hint,
+        "path": list(problem.path),
+    }
+
+
+def expand_paths(paths: Iterable[str], *, want: str = "policy") -> list[Path]:
+    """Files named, and the matching files under folders named, in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file():
+                    continue
+                if (want == "policy" and is_policy_file(child)) or (
+                    want == "test" and child.name.endswith((".test.yaml", ".test.yml"))
+                ):
+                    found.append(child)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{raw}: no such file or folder")
+    return found
+
+
+def load_policy_or_exit(path: str) -> Policy:
+    """Load a policy for a verb that needs one; print its problems and exit 1 if invalid."""
+    try:
+        return load_policy(path)
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
+    except PolicyError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(EXIT_FAILED) from None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    """One ticket read from an input, with where it came from."""
+
+    source: str
+    line: int
+    data: Any
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+def _open(path: str) -> IO[str]:
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_tickets(path: str) -> Iterator[TicketRecord]:
+    """Stream tickets from JSON Lines, a JSON array or object, or YAML (``-``: stdin).
+
+    JSON Lines are read one line at a time, so memory stays bounded on any input size.
+    """
+    name = "<stdin>" if path == "-" else path
+    if path.endswith((".yaml", ".yml")):
+        try:
+            text = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        try:
+            data, _ = load_yaml(text, file=name)
+        except PolicyError as exc:
+            raise InputError(str(exc.problems[0])) from None
+        items = data if isinstance(data, list) else [data]
+        for i, item in enumerate(items):
+            yield TicketRecord(name, i + 1, item)
+        return
+    stream = _open(path)
+    try:
+        first = stream.readline()
+        while first and not first.strip():
+            first = stream.readline()
+        if first.lstrip().startswith("[") or (
+            first.strip().startswith("{") and not _whole_json_line(first)
+        ):
+            whole = first + stream.read()
+            try:
+                data = json.loads(whole)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
+                ) from None
+            items = data if isinstance(data, list) else [data]
+            for i, item in enumerate(items):
+                yield TicketRecord(name, i + 1, item)
+            return
+        lineno = 0
+        line = first
+        while line:
+            lineno += 1
+            if line.strip():
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield TicketRecord(name, lineno, _BadJson(exc.msg))
+                else:
+                    yield TicketRecord(name, lineno, item)
+            line = stream.readline()
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _BadJson:
+    message: str
+
+
+def _whole_json_line(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def check_record(record: TicketRecord) -> None:
+    """Raise ``TicketError`` for a line that was not valid JSON."""
+    if isinstance(record.data, _BadJson):
+        raise TicketError(f"not valid JSON ({record.data.message})")
+
+
+def handle_library_error(exc: SlaRulesError) -> None:
+    """Print a library error a user caused and exit with the right code."""
+    click.echo(f"error: {exc}", err=True)
+    raise SystemExit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED)

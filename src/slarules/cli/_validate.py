@@ -1,0 +1,81 @@
+"""``slarules validate PATH...``: check policy files and report every problem."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import click
+
+from slarules._errors import PolicyError, Problem, UsageError
+from slarules._policy import load_policy
+
+from ._common import EXIT_FAILED, EXIT_OK, InputError, expand_paths, format_problem, problem_dict
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for GitHub Actions annotations.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as failures.")
+def validate(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+    """Check policy files (or every policy under folders) and report every problem.
+
+    Exit status: 0 all valid, 1 problems found, 2 usage error or unreadable path.
+    """
+    files = expand_paths(paths)
+    if not files:
+        raise InputError(f"no policy files (*.yaml) found in {', '.join(paths)}")
+    today = datetime.now(UTC)  # the edge may read the clock: for holiday-coverage warnings
+    results: list[tuple[str, list[Problem]]] = []
+    for path in files:
+        try:
+            policy = load_policy(path)
+        except UsageError as exc:
+            raise InputError(str(exc)) from None
+        except PolicyError as exc:
+            results.append((str(path), list(exc.problems)))
+            continue
+        warnings = list(policy.warnings)
+        warnings.extend(
+            Problem("holidays-not-covered", w, None, file=str(path), severity="warning")
+            for w in policy.coverage_warnings(today)
+        )
+        results.append((str(path), warnings))
+    errors = sum(1 for _, ps in results for p in ps if p.severity == "error")
+    warnings_n = sum(1 for _, ps in results for p in ps if p.severity == "warning")
+    failed = errors > 0 or (strict and warnings_n > 0)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "files": [
+                        {"file": f, "problems": [problem_dict(p) for p in ps]} for f, ps in results
+                    ],
+                    "errors": errors,
+                    "warnings": warnings_n,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for _, problems in results:
+            for problem in problems:
+                click.echo(format_problem(problem, fmt))
+        if fmt == "text":
+            bad = sum(1 for _, ps in results if any(p.severity == "error" for p in ps))
+            click.echo(
+                f"{len(results)} polic{'y' if len(results) == 1 else 'ies'} checked: "
+                f"{len(results) - bad} valid, {bad} invalid "
+                f"({errors} error{'s' if errors != 1 else ''}, "
+                f"{warnings_n} warning{'s' if warnings_n != 1 else ''})"
+            )
+    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)

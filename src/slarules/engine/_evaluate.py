@@ -1,0 +1,193 @@
+"""``evaluate(policy, ticket, at)``: the pure heart of slarules.
+
+Data flows one way: choose the priority, evaluate each stage's clock, walk each stage's
+ladder for the actions due, and find the next instant at which any of it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, tzinfo
+from types import MappingProxyType
+
+from slarules._compiled import CompiledPolicy, CompiledPriority
+from slarules._errors import TicketError, UsageError
+from slarules.conditions import Env
+
+from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
+from ._ladder import make_action, occurrences
+from ._stages import StageState, evaluate_stage
+from ._ticket import Ticket
+from ._wallclock import zone
+
+__all__ = ["choose_priority", "evaluate", "instant", "run"]
+
+
+def instant(value: datetime, what: str = "at") -> datetime:
+    """Check that ``value`` is an aware ``datetime`` and return it in UTC."""
+    if not isinstance(value, datetime):
+        raise UsageError(f"{what} must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise UsageError(
+            f"{what}={value.isoformat()} has no time zone; pass an aware datetime, "
+            "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+    return value.astimezone(UTC)
+
+
+def choose_priority(
+    policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str
+) -> PriorityChoice:
+    """The first priority whose condition holds, and the clause that made it hold."""
+    env = Env(fields=fields, priority=None, status=None, events=MappingProxyType({}), at=None)
+    chosen: CompiledPriority | None = None
+    clause: tuple[str | int, ...] = ()
+    for prio in policy.priorities:
+        if prio.condition is None:
+            if prio.default:
+                chosen = prio
+                break
+            continue
+        path = prio.condition.explain(env)
+        if path is not None:
+            chosen, clause = prio, path
+            break
+    if chosen is None:  # pragma: no cover - a compiled policy always has a default
+        raise TicketError("no priority matches and the policy has no default", ticket_id=ticket_id)
+    if chosen.condition is None:
+        return PriorityChoice(
+            chosen.id, True, chosen.path, chosen.line, "no other priority's criteria matched"
+        )
+    full = (*chosen.path, "when", *clause)
+    return PriorityChoice(chosen.id, False, full, policy.locate(full), chosen.condition.describe())
+
+
+def evaluate(policy: CompiledPolicy, ticket: Ticket, at: datetime) -> Evaluation:
+    """Evaluate ``ticket`` under ``policy`` at ``at`` (an aware instant)."""
+    return run(policy, ticket, at)[0]
+
+
+def run(
+    policy: CompiledPolicy, ticket: Ticket, at: datetime
+) -> tuple[Evaluation, list[StageState]]:
+    """The evaluation, and the per-stage states it was built from (for explanations)."""
+    at = instant(at)
+    fields = policy.fields.validate(ticket.fields, ticket_id=ticket.id)
+    choice = choose_priority(policy, fields, ticket.id)
+    priority = choice.id
+
+    def env_at(t: datetime) -> Env:
+        events = MappingProxyType({k: v for k, v in ticket.events.items() if v <= t})
+        return Env(
+            fields=fields, priority=priority, status=ticket.status_at(t), events=events, at=t
+        )
+
+    now_env = env_at(at)
+
+    def env_with_status(status: str | None) -> Env:
+        return Env(fields=fields, priority=priority, status=status, events=now_env.events, at=at)
+
+    restart = policy.priority_change_event if policy.restart_on_priority_change else None
+    tz = zone(policy.timezone)
+    states: list[StageState] = []
+    for stage in policy.stages:
+        applies = stage.when is None or stage.when(now_env)
+        states.append(
+            evaluate_stage(
+                stage,
+                ticket,
+                priority,
+                at,
+                applies=applies,
+                make_env=env_with_status,
+                restart_event=restart,
+                tz=tz,
+            )
+        )
+    actions, upcoming = _ladders(states, ticket, at, env_at, tz)
+    nxt = _next_change(states, ticket, at, upcoming)
+    warnings: list[str] = []
+    for cal in {id(s.clock.calendar): s.clock.calendar for s in states if s.clock}.values():
+        warnings.extend(cal.coverage_warnings(at, at))
+    stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
+    evaluation = Evaluation(
+        policy_id=policy.id,
+        policy_version=policy.version,
+        policy_hash=policy.content_hash,
+        ticket_id=ticket.id,
+        at=at.astimezone(tz),
+        priority=priority,
+        priority_choice=choice,
+        stages=MappingProxyType(stages),
+        actions=tuple(actions),
+        next_evaluation_at=nxt.astimezone(tz) if nxt is not None else None,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+    return evaluation, states
+
+
+def _ladders(
+    states: list[StageState],
+    ticket: Ticket,
+    at: datetime,
+    env_at: Callable[[datetime], Env],
+    tz: tzinfo,
+) -> tuple[list[Action], list[datetime]]:
+    """Actions due by ``at`` and not done, and the first later instant of each step."""
+    due: list[tuple[datetime, int, int, int, Action]] = []
+    upcoming: list[datetime] = []
+    done = ticket.done
+    # after the ticket's last known change, a step's condition can no longer change
+    settled = max(_change_instants(ticket), default=at)
+    for stage_index, state in enumerate(states):
+        if state.clock is None:
+            continue
+        for step in state.stage.steps:
+            for occurrence in occurrences(step, state):
+                action = make_action(step, state, occurrence, ticket.id, env_at, tz)
+                if occurrence[1] > at:
+                    if action is not None and action.key not in done:
+                        upcoming.append(occurrence[1])
+                        break
+                    if action is None and occurrence[1] > settled:
+                        break
+                    continue
+                if action is not None and action.key not in done:
+                    due.append((action.due_at, stage_index, step.index, occurrence[0] or 0, action))
+    due.sort(key=lambda item: item[:4])
+    return [item[4] for item in due], upcoming
+
+
+def _change_instants(ticket: Ticket) -> list[datetime]:
+    return [*ticket.events.values(), *(s.at for s in ticket.statuses)]
+
+
+def _next_change(
+    states: list[StageState], ticket: Ticket, at: datetime, upcoming: list[datetime]
+) -> datetime | None:
+    """The earliest instant after ``at`` at which the evaluation changes."""
+    candidates = list(upcoming)
+    if any(s.stage.when is not None for s in states):
+        # a stage's condition may test the status or the events: any change may matter
+        candidates.extend(t for t in _change_instants(ticket) if t > at)
+    for state in states:
+        stage = state.stage
+        if state.clock is None:
+            start = ticket.events.get(stage.start)
+            if start is not None and start > at and state.result.status.value == "pending":
+                candidates.append(start)
+            continue
+        clock = state.clock
+        if clock.stop is not None:
+            continue
+        stop = ticket.events.get(stage.stop)
+        if stop is not None and stop > at:
+            candidates.append(stop)
+        if state.deadline is not None and state.deadline > at:
+            candidates.append(state.deadline)
+        settled = state.deadline  # once breached, pausing changes nothing any more
+        for a, b in clock.pauses:
+            for edge in (a, b):
+                if edge is not None and edge > at and (settled is None or edge < settled):
+                    candidates.append(edge)
+    return min(candidates) if candidates else None

@@ -1,0 +1,143 @@
+"""A stage's ladder: when each step falls due, and the actions it yields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, tzinfo
+
+from slarules._compiled import CompiledStep, OnEvent
+from slarules._durations import AtBreach, AtPercent, EveryEndOfDay, EveryInterval, format_duration
+from slarules.conditions import Env
+
+from ._evaluation import Action
+from ._stages import StageState
+from ._wallclock import zone
+
+__all__ = ["Occurrence", "make_action", "occurrences"]
+
+_TICK = timedelta(microseconds=1)
+Occurrence = tuple[int | None, datetime]  # (repeat number for recurring steps, due instant)
+
+
+def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
+    clock = state.clock
+    assert clock is not None
+    cal = step.calendar
+    stop = clock.stop
+    trigger = step.trigger
+    n = 0
+    due = clock.start
+    while True:
+        n += 1
+        if isinstance(trigger, EveryInterval):
+            due = cal.add(clock.start, trigger.interval * n)
+        else:
+            due = cal.end_of_day(due + _TICK if n > 1 else due)
+        if stop is not None and due >= stop:
+            return
+        if clock.pauses and clock.pauses[-1][1] is None and due >= clock.pauses[-1][0]:
+            return  # paused for good: no later occurrence can fire
+        if not clock.paused_at(due):
+            yield n, due
+
+
+def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
+    """Every instant at which ``step`` falls due, in time order (possibly without end)."""
+    clock = state.clock
+    if clock is None:
+        return
+    trigger = step.trigger
+    stop = clock.stop
+    if isinstance(trigger, OnEvent):
+        if trigger.which == "start":
+            yield None, clock.start
+        elif stop is not None:
+            yield None, stop
+        return
+    if isinstance(trigger, EveryInterval | EveryEndOfDay):
+        yield from _recurring(step, state)
+        return
+    due: datetime | None
+    if isinstance(trigger, AtPercent):
+        resolved = state.resolved
+        if resolved is None or resolved.budget is None:
+            return
+        due = clock.reach(resolved.budget * trigger.fraction)
+    elif isinstance(trigger, AtBreach):
+        if state.deadline is None:
+            return
+        offset = trigger.offset
+        if offset >= timedelta(0):
+            due = step.calendar.add(state.deadline, offset)
+        else:
+            due = step.calendar.subtract(state.deadline, -offset)
+    else:  # pragma: no cover - exhaustive
+        return
+    if due is not None and (stop is None or due < stop):
+        yield None, due
+
+
+def _local(t: datetime | None, timezone: str) -> str:
+    if t is None:
+        return "unknown"
+    return t.astimezone(zone(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str) -> str:
+    if step.reason:
+        return step.reason
+    stage = state.stage
+    label = stage.title or stage.name.replace("_", " ")
+    result = state.result
+    target = result.target or "no"
+    tz = step.calendar.timezone
+    due = _local(state.deadline, tz)
+    trigger = step.trigger
+    if isinstance(trigger, OnEvent):
+        if trigger.which == "start":
+            return f"{label} started for ticket {ticket_id} (target {target}, due {due})"
+        return f"{label} stopped for ticket {ticket_id}"
+    if isinstance(trigger, AtPercent):
+        return (
+            f"{label} for ticket {ticket_id} has used {trigger} of its {target} target; due {due}"
+        )
+    if isinstance(trigger, AtBreach):
+        if not trigger.offset:
+            return f"{label} for ticket {ticket_id} breached its {target} target (due {due})"
+        if trigger.offset > timedelta(0):
+            return (
+                f"{label} for ticket {ticket_id} is {format_duration(trigger.offset)} past its "
+                f"deadline ({due})"
+            )
+        return (
+            f"{label} for ticket {ticket_id} is due in {format_duration(-trigger.offset)} ({due})"
+        )
+    return f"{label} for ticket {ticket_id} is still open: progress update {n}"
+
+
+def make_action(
+    step: CompiledStep,
+    state: StageState,
+    occurrence: Occurrence,
+    ticket_id: str,
+    make_env: Callable[[datetime], Env],
+    tz: tzinfo,
+) -> Action | None:
+    """The action of ``step`` at ``occurrence``, or ``None`` when its condition is false."""
+    n, due = occurrence
+    if step.when is not None and not step.when(make_env(due)):
+        return None
+    key = f"{ticket_id}/{state.stage.name}/{step.id}"
+    if n is not None:
+        key += f"/{n}"
+    return Action(
+        key=key,
+        kind=step.kind,
+        stage=state.stage.name,
+        step=step.id,
+        due_at=due.astimezone(tz),
+        to=step.to,
+        via=step.via,
+        reason=_reason(step, state, n, ticket_id),
+        data=step.data,
+    )

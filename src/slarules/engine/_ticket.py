@@ -1,0 +1,131 @@
+"""The ticket snapshot the engine evaluates: fields, event instants, status history, done keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from slarules._errors import TicketError, format_path
+
+__all__ = ["StatusChange", "Ticket", "as_ticket"]
+
+
+def _aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{what} {value.isoformat()} has no time zone; write an offset such as +08:00 or Z"
+        )
+    return value.astimezone(UTC)
+
+
+class StatusChange(BaseModel):
+    """The ticket entered ``status`` at ``at``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: datetime = Field(description="When the ticket entered the status.")
+    status: str = Field(description="The status entered.", examples=["waiting_for_parts"])
+
+    @field_validator("at")
+    @classmethod
+    def _aware_at(cls, value: datetime) -> datetime:
+        return _aware(value, "status time")
+
+
+class Ticket(BaseModel):
+    """A ticket snapshot, validated: the shape the engine evaluates.
+
+    ``events`` maps event names to instants; an event later than the evaluation instant is
+    a scheduled one (a review meeting). ``statuses`` is the status history, kept in time
+    order. ``done`` holds the keys of actions the host has already applied. Every instant
+    is timezone-aware and stored in UTC.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="The ticket's id.", examples=["T-1001"])
+    fields: dict[str, Any] = Field(default_factory=dict, description="Ticket attributes.")
+    events: dict[str, datetime] = Field(
+        default_factory=dict, description="Event name to the instant it happened."
+    )
+    statuses: tuple[StatusChange, ...] = Field(
+        default=(), description="Status changes, in time order."
+    )
+    done: frozenset[str] = Field(
+        default=frozenset(), description="Keys of actions the host has already applied."
+    )
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("events")
+    @classmethod
+    def _aware_events(cls, value: dict[str, datetime]) -> dict[str, datetime]:
+        return {name: _aware(at, f"event {name!r} at") for name, at in value.items()}
+
+    @field_validator("statuses")
+    @classmethod
+    def _ordered(cls, value: tuple[StatusChange, ...]) -> tuple[StatusChange, ...]:
+        return tuple(sorted(value, key=lambda s: s.at))
+
+    def status_at(self, at: datetime) -> str | None:
+        """The status the ticket was in at ``at`` (``None`` before the first change)."""
+        current = None
+        for change in self.statuses:
+            if change.at > at:
+                break
+            current = change.status
+        return current
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the design, with ISO 8601 instants."""
+        return {
+            "id": self.id,
+            "fields": dict(self.fields),
+            "events": {k: v.isoformat() for k, v in self.events.items()},
+            "statuses": [{"at": s.at.isoformat(), "status": s.status} for s in self.statuses],
+            "done": sorted(self.done),
+        }
+
+
+def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
+    ticket_id = data.get("id") if isinstance(data, Mapping) else None
+    first = exc.errors()[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
+    where = format_path(loc) or "ticket"
+    msg = first["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if first["type"] == "missing":
+        msg = "is required"
+    elif first["type"] == "extra_forbidden":
+        msg = "is not part of a ticket (expected id, fields, events, statuses, done)"
+    elif first["type"].startswith("datetime"):
+        msg = f"{first.get('input')!r} is not an ISO 8601 instant such as 2025-10-09T14:30:00+08:00"
+    more = len(exc.errors()) - 1
+    if more:
+        msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+    field = str(loc[0]) if loc else None
+    return TicketError(
+        f"{where}: {msg}", ticket_id=str(ticket_id) if ticket_id else None, field=field
+    )
+
+
+def as_ticket(value: Ticket | Mapping[str, Any]) -> Ticket:
+    """Validate a mapping in the JSON shape (or pass a ``Ticket`` through)."""
+    if isinstance(value, Ticket):
+        return value
+    if not isinstance(value, Mapping):
+        raise TicketError(
+            f"a ticket must be a mapping or a slarules.Ticket, not {type(value).__name__}"
+        )
+    try:
+        return Ticket.model_validate(value)
+    except pydantic.ValidationError as exc:
+        raise _ticket_error(exc, value) from None

@@ -1,0 +1,150 @@
+"""The small languages of time: durations, targets, ladder thresholds and recurrences."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slarules import PolicyError
+from slarules._durations import (
+    AtBreach,
+    AtPercent,
+    Before,
+    BusinessDays,
+    CalendarDays,
+    Duration,
+    EndOfBusinessDay,
+    EveryEndOfDay,
+    EveryInterval,
+    NextWeekday,
+    format_duration,
+    parse_duration,
+    parse_every,
+    parse_target,
+    parse_threshold,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("2h30m", timedelta(hours=2, minutes=30)),
+        ("2h 30m", timedelta(hours=2, minutes=30)),
+        ("4h", timedelta(hours=4)),
+        ("90s", timedelta(seconds=90)),
+        ("0m", timedelta(0)),
+        ("PT4H", timedelta(hours=4)),
+        ("PT1H30M", timedelta(hours=1, minutes=30)),
+        ("P1DT2H", timedelta(days=1, hours=2)),
+        ("4 hours", timedelta(hours=4)),
+        ("1 hour 15 minutes", timedelta(hours=1, minutes=15)),
+        ("1w", timedelta(weeks=1)),
+    ],
+)
+def test_durations_parse_to_working_time(text: str, expected: timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "soon", "4x", "PT", "P", "h", "-2h", "2 fortnights"])
+def test_a_malformed_duration_is_a_policy_error_with_a_hint(text: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_duration(text)
+    problem = info.value.problems[0]
+    assert problem.code == "bad-duration"
+    assert problem.hint
+    assert "30m" in problem.hint
+
+
+def test_a_bare_number_asks_for_a_unit() -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_duration(30)
+    assert "did you mean '30m'" in (info.value.problems[0].hint or "")
+
+
+@given(st.integers(min_value=0, max_value=10_000_000))
+def test_format_and_parse_round_trip_whole_seconds(seconds: int) -> None:
+    delta = timedelta(seconds=seconds)
+    assert parse_duration(format_duration(delta)) == delta
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30m", Duration(timedelta(minutes=30))),
+        ("5 business days", BusinessDays(5)),
+        ("1 business day", BusinessDays(1)),
+        ("2 working days", BusinessDays(2)),
+        ("7 days", CalendarDays(7)),
+        ("2 weeks", CalendarDays(14)),
+        ("end of business day", EndOfBusinessDay()),
+        ("End of Business Day", EndOfBusinessDay()),
+        ("next mon 12:00", NextWeekday(0, time(12, 0))),
+        ("next Monday 12:00", NextWeekday(0, time(12, 0))),
+        ("3 business days before review_meeting", Before(BusinessDays(3), "review_meeting")),
+        ("2h before handover", Before(Duration(timedelta(hours=2)), "handover")),
+    ],
+)
+def test_target_expressions(text: str, expected: object) -> None:
+    assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("next funday 12:00", "not a weekday"),
+        ("next mon 25:00", "valid time"),
+        ("soon before review_meeting", "not an amount"),
+        ("whenever", "is not a target"),
+    ],
+)
+def test_bad_targets_say_what_is_wrong(text: str, fragment: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_target(text)
+    assert fragment in info.value.problems[0].message
+    assert info.value.problems[0].code == "bad-target"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("80%", AtPercent(0.8)),
+        ("50 %", AtPercent(0.5)),
+        ("100%", AtBreach()),
+        ("breach", AtBreach()),
+        ("breach + 4h", AtBreach(timedelta(hours=4))),
+        ("breach+4h", AtBreach(timedelta(hours=4))),
+        ("breach - 30m", AtBreach(-timedelta(minutes=30))),
+        ("30m before breach", AtBreach(-timedelta(minutes=30))),
+        ("1h after breach", AtBreach(timedelta(hours=1))),
+    ],
+)
+def test_ladder_thresholds(text: str, expected: object) -> None:
+    assert parse_threshold(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0%", "150%", "breach + soon", "later"])
+def test_bad_thresholds_are_refused(text: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_threshold(text)
+    assert info.value.problems[0].code == "bad-threshold"
+
+
+def test_recurrences() -> None:
+    assert parse_every("2h") == EveryInterval(timedelta(hours=2))
+    assert parse_every("end of business day") == EveryEndOfDay()
+    with pytest.raises(PolicyError):
+        parse_every("0m")
+    with pytest.raises(PolicyError):
+        parse_every("daily-ish")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Duration(timedelta(hours=2)), BusinessDays(5), EndOfBusinessDay(), NextWeekday(0, time(12))],
+)
+def test_targets_print_as_they_are_written(value: object) -> None:
+    assert parse_target(str(value)) == value
