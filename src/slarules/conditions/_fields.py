@@ -72,6 +72,15 @@ class FieldSpec(BaseModel):
         examples=["How badly the customer is affected"],
     )
 
+    @field_validator("enum", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for v in value:
+                if isinstance(v, bool):
+                    raise ValueError(f"enum value {v!r} is a boolean; use `type: boolean` instead")
+        return value
+
     @field_validator("enum")
     @classmethod
     def _enum_values(cls, value: tuple[str | int, ...] | None) -> tuple[str | int, ...] | None:
@@ -81,8 +90,6 @@ class FieldSpec(BaseModel):
             raise ValueError("an enum needs at least one value; list the allowed values")
         seen: set[str | int] = set()
         for v in value:
-            if isinstance(v, bool):
-                raise ValueError(f"enum value {v!r} is a boolean; use `type: boolean` instead")
             if v in seen:
                 raise ValueError(f"enum value {v!r} is listed twice; list each value once")
             seen.add(v)

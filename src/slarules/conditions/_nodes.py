@@ -100,7 +100,8 @@ class Not(Node):
     inner: Node
 
     def describe(self) -> str:
-        text = self.inner.describe()
-        if isinstance(self.inner, Leaf):
-            return f"not ({text})" if " or " in text else f"not {text}"
-        return f"not ({text})"
+        inner = self.inner
+        if isinstance(inner, All) and len(inner.parts) == 1:
+            inner = inner.parts[0]
+        text = inner.describe()
+        return f"not {text}" if isinstance(inner, Leaf) else f"not ({text})"

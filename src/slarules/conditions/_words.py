@@ -48,6 +48,8 @@ def words(op: Operator, label: str, ftype: FieldType, operand: Any) -> str:
     """One test in words: ``level is urgent``, ``tags include any of a, b``."""
     name = op.name
     template = op.words
+    if ftype.kind == "event":
+        label = f"event {label}"
     if name in ("exists", "empty"):
         table = _EVENT if ftype.kind == "event" else _FLAGS
         yes, no = table[name]
@@ -56,8 +58,6 @@ def words(op: Operator, label: str, ftype: FieldType, operand: Any) -> str:
         template = _PRIORITY.get(name, template)
     elif ftype.kind in ("datetime", "event"):
         template = _TIME.get(name, template)
-    if ftype.kind == "event":
-        label = f"event {label}"
     if name in ("contains", "starts_with", "ends_with") and ftype.kind != "list":
         return template.format(label=label, value=repr(operand))
     return template.format(label=label, value=_show(operand))
