@@ -144,3 +144,16 @@ def test_add_days_lands_on_a_working_day_and_goes_back(cal, t, n):
     assert later > t
     earlier = cal.add_days(t, -n)
     assert earlier < t
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=-(2 * 10**15), max_value=7 * 10**15),
+    st.sampled_from(["Asia/Shanghai", "America/New_York", "Europe/Paris", "UTC"]),
+)
+def test_microsecond_conversions_round_trip_exactly(us, zone):
+    from zoneinfo import ZoneInfo
+
+    from slarules.calendar._localtime import from_us, to_us
+
+    assert to_us(from_us(us, ZoneInfo(zone))) == us

@@ -15,18 +15,20 @@ from ._days import DayPlan
 from ._describe import describe
 from ._direction import BACKWARD, FORWARD, Direction
 from ._index import MAX_IDLE_YEARS, IntervalIndex, Snapshot, year_of
-from ._localtime import from_us, to_us, wall_to_us
+from ._localtime import EPOCH, from_us, to_us, wall_to_us
 from ._spec import CalendarSpec
 
 __all__ = ["Calendar"]
 
 _US = timedelta(microseconds=1)
+_fromtimestamp = datetime.fromtimestamp
 
 
 def _micros(delta: timedelta) -> int:
-    if not isinstance(delta, timedelta):
-        raise UsageError(f"the duration must be a timedelta, not {type(delta).__name__}")
-    return delta // _US
+    try:
+        return delta // _US
+    except TypeError:
+        raise UsageError(f"the duration must be a timedelta, not {type(delta).__name__}") from None
 
 
 def _rebuild(spec: CalendarSpec, timezone: str | None) -> Calendar:
@@ -133,11 +135,29 @@ class Calendar:
         Work that runs out exactly at a close ends at that close. ``add(t, 0) == t``;
         a negative ``delta`` subtracts.
         """
-        us, amount = to_us(t), _micros(delta)
-        if amount == 0:
+        # the hot path of every deadline: conversions inlined, errors sorted out on failure
+        try:
+            elapsed = t - EPOCH
+            amount = delta // _US
+        except TypeError:
+            to_us(t)
+            amount = _micros(delta)
+            raise  # pragma: no cover - one of the two calls above raises
+        us = elapsed.days * 86_400_000_000 + elapsed.seconds * 1_000_000 + elapsed.microseconds
+        if amount > 0:
+            direction: Direction = FORWARD
+        elif amount < 0:
+            direction, amount = BACKWARD, -amount
+        else:
             return t.astimezone(self._zone)
-        direction: Direction = FORWARD if amount > 0 else BACKWARD
-        return from_us(direction.shift(self._index, us, abs(amount)), self._zone)
+        snap = self._index.snapshot
+        if snap is not None and snap.safe_lo <= us < snap.safe_hi:
+            found = direction.locate_work(snap, us, amount)
+            if found is not None:
+                if not found % 1_000_000:  # whole seconds: the common case, exact and fast
+                    return _fromtimestamp(found // 1_000_000, self._zone)
+                return from_us(found, self._zone)
+        return from_us(direction.shift(self._index, us, amount), self._zone)
 
     def subtract(self, t: datetime, delta: timedelta) -> datetime:
         """The latest instant ``s <= t`` with ``delta`` of working time in ``[s, t)``.
@@ -149,7 +169,9 @@ class Calendar:
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
         ua, ub = to_us(a, "a"), to_us(b, "b")
-        snap = self._covering(min(ua, ub), max(ua, ub))
+        snap = self._index.around(ua)
+        if not snap.safe_lo <= ub < snap.safe_hi:
+            snap = self._covering(min(ua, ub), max(ua, ub))
         return timedelta(microseconds=snap.worked(ub) - snap.worked(ua))
 
     def add_days(self, t: datetime, n: int) -> datetime:
@@ -190,7 +212,7 @@ class Calendar:
                 return us
             return snap.starts[i + 1] if i + 1 < len(snap.starts) else None
 
-        found = FORWARD.search(self._index, us, locate, per_year=lambda _: 1.0, need=0)
+        found = FORWARD.search(self._index, us, locate)
         return t.astimezone(self._zone) if found == us else from_us(found, self._zone)
 
     def next_close(self, t: datetime) -> datetime | None:
@@ -227,7 +249,7 @@ class Calendar:
             j = bisect_right(snap.day_closes, us)
             return snap.day_closes[j] if j < len(snap.day_closes) else None
 
-        found = FORWARD.search(self._index, us, locate, per_year=lambda _: 1.0, need=0)
+        found = FORWARD.search(self._index, us, locate)
         return from_us(found, self._zone)
 
     # -- explanations ---------------------------------------------------------------------

@@ -28,50 +28,52 @@ class Direction(ABC):
 
     def shift(self, index: IntervalIndex, us: int, amount: int) -> int:
         """The instant ``amount`` (> 0) microseconds of working time from ``us``."""
-
-        def locate(snap: Snapshot) -> int | None:
-            return self.locate_work(snap, snap.worked(us) + self.sign * amount)
-
-        return self.search(index, us, locate, per_year=lambda snap: _per_year(snap), need=amount)
+        snap = index.snapshot
+        if snap is None or not snap.safe_lo <= us < snap.safe_hi:
+            snap = index.around(us)
+        while True:
+            found = self.locate_work(snap, us, amount)
+            if found is not None:
+                return found
+            snap = self.grow(index, snap, us, _per_year(snap), amount)
 
     def nth_day(self, index: IntervalIndex, us: int, day_ord: int, n: int) -> int:
         """The ordinal of the ``n``-th (> 0) working day after (or before) ``day_ord``."""
+        snap = index.around(us)
+        while True:
+            found = self.locate_day(snap, day_ord, n)
+            if found is not None:
+                return found
+            snap = self.grow(index, snap, us, _days_per_year(snap), n)
 
-        def locate(snap: Snapshot) -> int | None:
-            return self.locate_day(snap, day_ord, n)
-
-        return self.search(index, us, locate, per_year=lambda snap: _days_per_year(snap), need=n)
-
-    def search(
-        self,
-        index: IntervalIndex,
-        us: int,
-        locate: _Locate,
-        *,
-        per_year: Callable[[Snapshot], float],
-        need: int,
-    ) -> int:
-        """Run ``locate`` on snapshots grown in this direction until it answers."""
-        year = year_of(us)
-        snap = index.covering(year - 1, year + 1)
+    def search(self, index: IntervalIndex, us: int, locate: _Locate) -> int:
+        """Run ``locate`` on snapshots grown a year at a time in this direction until it
+        answers (for questions about the next opening, close or day)."""
+        snap = index.around(us)
         while True:
             found = locate(snap)
             if found is not None:
                 return found
-            if self.idle(snap) >= MAX_IDLE_YEARS:
-                raise CalendarError.single(
-                    "no-working-time",
-                    f"the calendar has no working time in the {MAX_IDLE_YEARS} years "
-                    f"{self.word} {year}, so the answer cannot be found",
-                    hint="give it weekly hours, or fewer closed dates",
-                )
-            rate = per_year(snap)
-            years = max(1, min(50, int(need / rate) + 1)) if rate > 0 else 1
-            snap = index.grow(snap, self.sign * years)
+            snap = self.grow(index, snap, us, 0.0, 0)
+
+    def grow(
+        self, index: IntervalIndex, snap: Snapshot, us: int, rate: float, need: int
+    ) -> Snapshot:
+        """``snap`` grown by the years ``need`` should take at ``rate`` per year (at least
+        one); a ``CalendarError`` once ``MAX_IDLE_YEARS`` have passed without work."""
+        if self.idle(snap) >= MAX_IDLE_YEARS:
+            raise CalendarError.single(
+                "no-working-time",
+                f"the calendar has no working time in the {MAX_IDLE_YEARS} years "
+                f"{self.word} {year_of(us)}, so the answer cannot be found",
+                hint="give it weekly hours, or fewer closed dates",
+            )
+        years = max(1, min(50, int(need / rate) + 1)) if rate > 0 else 1
+        return index.grow(snap, self.sign * years)
 
     @abstractmethod
-    def locate_work(self, snap: Snapshot, target: int) -> int | None:
-        """The instant where cumulative work reaches ``target``, if inside ``snap``."""
+    def locate_work(self, snap: Snapshot, us: int, amount: int) -> int | None:
+        """The instant ``amount`` of work away from ``us``, if inside ``snap``."""
 
     @abstractmethod
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
@@ -88,11 +90,18 @@ class Forward(Direction):
     sign = 1
     word = "after"
 
-    def locate_work(self, snap: Snapshot, target: int) -> int | None:
-        i = bisect_left(snap.cumend, target)
-        if i == len(snap.cumend):
+    def locate_work(self, snap: Snapshot, us: int, amount: int) -> int | None:
+        starts, cum = snap.starts, snap.cum
+        i = bisect_right(starts, us) - 1  # the interval at or before us (as Snapshot.worked)
+        if i < 0:
+            target = amount
+        else:
+            end = snap.ends[i]
+            target = cum[i] + (us if us < end else end) - starts[i] + amount
+        j = bisect_left(snap.cumend, target, i if i > 0 else 0)
+        if j == len(starts):
             return None
-        return snap.starts[i] + target - snap.cum[i]
+        return starts[j] + target - cum[j]
 
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
         i = bisect_right(snap.day_ords, day_ord) + n - 1
@@ -108,7 +117,8 @@ class Backward(Direction):
     sign = -1
     word = "before"
 
-    def locate_work(self, snap: Snapshot, target: int) -> int | None:
+    def locate_work(self, snap: Snapshot, us: int, amount: int) -> int | None:
+        target = snap.worked(us) - amount
         if target < 0:
             return None
         i = bisect_right(snap.cum, target) - 1

@@ -45,13 +45,17 @@ class Snapshot:
     cumend: list[int]  # working time up to ends[i]
     day_ords: list[int]  # ordinals of working days, ascending
     day_closes: list[int]  # close of each working day (running maximum, so ascending)
+    safe_lo: int  # instants in [safe_lo, safe_hi) have their year and both neighbours compiled
+    safe_hi: int
 
     def worked(self, us: int) -> int:
         """Working time from the start of ``first_year`` to ``us``."""
-        i = bisect_right(self.starts, us) - 1
+        starts = self.starts
+        i = bisect_right(starts, us) - 1
         if i < 0:
             return 0
-        return self.cum[i] + min(us, self.ends[i]) - self.starts[i]
+        end = self.ends[i]
+        return self.cum[i] + (us if us < end else end) - starts[i]
 
     def containing(self, us: int) -> int:
         """Index of the interval open at ``us``, else ``-1``."""
@@ -84,6 +88,10 @@ def year_of(us: int) -> int:
     return year
 
 
+def _year_start(year: int) -> int:
+    return (date(year, 1, 1).toordinal() - 719163) * 86_400_000_000
+
+
 class IntervalIndex:
     """Lazily compiled years of one calendar; safe to share between threads."""
 
@@ -92,16 +100,24 @@ class IntervalIndex:
         self._zone = zone
         self._years: dict[int, _Year] = {}
         self._lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
+        self.snapshot: Snapshot | None = None  # published whole, under the lock
+
+    def around(self, us: int) -> Snapshot:
+        """A snapshot holding the year of ``us`` and the years either side of it."""
+        snap = self.snapshot
+        if snap is not None and snap.safe_lo <= us < snap.safe_hi:
+            return snap
+        year = year_of(us)
+        return self.covering(year - 1, year + 1)
 
     def covering(self, first: int, last: int) -> Snapshot:
         """A snapshot whose years include ``first..last``."""
-        snap = self._snapshot
+        snap = self.snapshot
         if snap is not None and snap.first_year <= first and last <= snap.last_year:
             return snap
         first, last = max(first, _FIRST_YEAR), min(last, _LAST_YEAR)
         with self._lock:
-            snap = self._snapshot
+            snap = self.snapshot
             if snap is not None:
                 first, last = min(first, snap.first_year), max(last, snap.last_year)
                 if snap.first_year <= first and last <= snap.last_year:
@@ -110,7 +126,7 @@ class IntervalIndex:
                 if year not in self._years:
                     self._years[year] = self._compile_year(year)
             snap = self._build(first, last)
-            self._snapshot = snap
+            self.snapshot = snap
             return snap
 
     def grow(self, snap: Snapshot, years: int) -> Snapshot:
@@ -165,4 +181,8 @@ class IntervalIndex:
             cum.append(total)
             total += stop - start
             cumend.append(total)
-        return Snapshot(first, last, starts, ends, cum, cumend, day_ords, day_closes)
+        safe_lo = _year_start(first + 1) if first > _FIRST_YEAR else _year_start(first)
+        safe_hi = _year_start(last) if last < _LAST_YEAR else _year_start(last + 1)
+        return Snapshot(
+            first, last, starts, ends, cum, cumend, day_ords, day_closes, safe_lo, safe_hi
+        )

@@ -22,18 +22,30 @@ _SECOND = 1_000_000
 
 def to_us(t: datetime, name: str = "t") -> int:
     """Microseconds since the epoch of an aware datetime; a naive one is a UsageError."""
+    try:
+        elapsed = t - EPOCH
+    except TypeError:
+        pass
+    else:
+        return elapsed.days * 86_400_000_000 + elapsed.seconds * _SECOND + elapsed.microseconds
     if not isinstance(t, datetime):
         raise UsageError(f"{name} must be a datetime, not {type(t).__name__}")
-    if t.tzinfo is None or t.utcoffset() is None:
-        raise UsageError(
-            f"{name} is a naive datetime ({t.isoformat()}); pass a timezone-aware one, "
-            "e.g. datetime(..., tzinfo=ZoneInfo('Asia/Shanghai'))"
-        )
-    return (t - EPOCH) // _US
+    raise UsageError(
+        f"{name} is a naive datetime ({t.isoformat()}); pass a timezone-aware one, "
+        "e.g. datetime(..., tzinfo=ZoneInfo('Asia/Shanghai'))"
+    )
+
+
+_FLOAT_EXACT = 3 * 10**15  # |us| below this (years 1875-2065): us / 1e6 rounds back exactly
 
 
 def from_us(us: int, zone: ZoneInfo) -> datetime:
-    """The aware datetime in ``zone`` of a microsecond count."""
+    """The aware datetime in ``zone`` of a microsecond count (exact)."""
+    if not us % _SECOND:
+        return datetime.fromtimestamp(us // _SECOND, zone)
+    if -_FLOAT_EXACT < us < _FLOAT_EXACT:
+        # the float is within 0.34 µs of the true value and fromtimestamp rounds to the µs
+        return datetime.fromtimestamp(us / 1e6, zone)
     return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
 
 
