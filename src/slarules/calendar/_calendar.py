@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from slarules._errors import CalendarError, PolicyError, UsageError
+from slarules._errors import CalendarError, PolicyError, Problem, UsageError
 from slarules._shape import validate_shape
 
 from ._days import DayPlan
@@ -299,6 +299,27 @@ class Calendar:
             else:
                 runs.append(range(year, year + 1))
         return tuple(source.coverage_sentence(run) for run in runs)
+
+    @property
+    def holiday_years(self) -> tuple[int, int] | None:
+        """First and last year the installed ``holidays`` data covers for this calendar's
+        country (``None`` without a country): for validation-time warnings."""
+        source = self._plan.holidays
+        return source.coverage if source.country is not None else None
+
+    def coverage_problems(self, a: datetime, b: datetime) -> tuple[Problem, ...]:
+        """``coverage_warnings`` as warning ``Problem``s (code ``holidays-not-covered``, path
+        ``holidays.country``), for validators that know which instants matter."""
+        return tuple(
+            Problem(
+                "holidays-not-covered",
+                sentence,
+                "upgrade the holidays package, or list the closed dates and workdays yourself",
+                ("holidays", "country"),
+                severity="warning",
+            )
+            for sentence in self.coverage_warnings(a, b)
+        )
 
     def _covering(self, lo: int, hi: int) -> Snapshot:
         return self._index.covering(year_of(lo) - 1, year_of(hi) + 1)

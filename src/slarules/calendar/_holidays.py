@@ -66,6 +66,12 @@ class HolidaySource:
         """Whether the country ever moves days off to make-up workdays (China does)."""
         return self.country is not None and bool(_substituted_years(self.country))
 
+    @property
+    def coverage(self) -> tuple[int, int]:
+        """First and last year the installed data covers for the country."""
+        assert self.country is not None
+        return _coverage(self.country)
+
     def covered(self, year: int) -> bool:
         """Whether the installed data knows this year's holidays (always, without a country)."""
         if self.country is None:
