@@ -15,7 +15,7 @@ from slarules._errors import TicketError, UsageError
 from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
-from ._ladder import make_action, occurrences
+from ._ladder import action_key, fires, make_action, occurrences
 from ._stages import StageState, evaluate_stage
 from ._ticket import Ticket
 from ._wallclock import zone
@@ -144,16 +144,19 @@ def _ladders(
             continue
         for step in state.stage.steps:
             for occurrence in occurrences(step, state):
-                action = make_action(step, state, occurrence, ticket.id, env_at, tz)
-                if occurrence[1] > at:
-                    if action is not None and action.key not in done:
-                        upcoming.append(occurrence[1])
-                        break
-                    if action is None and occurrence[1] > settled:
-                        break
+                n, when = occurrence
+                key = action_key(step, state, n, ticket.id)
+                if key in done:
+                    continue  # finitely many keys are done, so this ends
+                if not fires(step, when, env_at):
+                    if when > settled:
+                        break  # nothing can make the condition hold any more
                     continue
-                if action is not None and action.key not in done:
-                    due.append((action.due_at, stage_index, step.index, occurrence[0] or 0, action))
+                if when > at:
+                    upcoming.append(when)
+                    break
+                action = make_action(step, state, occurrence, key, ticket.id, tz)
+                due.append((when, stage_index, step.index, n or 0, action))
     due.sort(key=lambda item: item[:4])
     return [item[4] for item in due], upcoming
 

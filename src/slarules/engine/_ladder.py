@@ -13,7 +13,7 @@ from ._evaluation import Action
 from ._stages import StageState
 from ._wallclock import zone
 
-__all__ = ["Occurrence", "make_action", "occurrences"]
+__all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences"]
 
 _TICK = timedelta(microseconds=1)
 Occurrence = tuple[int | None, datetime]  # (repeat number for recurring steps, due instant)
@@ -67,7 +67,9 @@ def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
         if state.deadline is None:
             return
         offset = trigger.offset
-        if offset >= timedelta(0):
+        if not offset:
+            due = state.deadline
+        elif offset > timedelta(0):
             due = step.calendar.add(state.deadline, offset)
         else:
             due = step.calendar.subtract(state.deadline, -offset)
@@ -115,21 +117,27 @@ def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str
     return f"{label} for ticket {ticket_id} is still open: progress update {n}"
 
 
+def action_key(step: CompiledStep, state: StageState, n: int | None, ticket_id: str) -> str:
+    """The idempotency key: ``ticket/stage/step``, plus ``/n`` for a repeating step."""
+    key = f"{ticket_id}/{state.stage.name}/{step.id}"
+    return key if n is None else f"{key}/{n}"
+
+
+def fires(step: CompiledStep, due: datetime, make_env: Callable[[datetime], Env]) -> bool:
+    """Whether the step's condition holds at its due instant."""
+    return step.when is None or step.when(make_env(due))
+
+
 def make_action(
     step: CompiledStep,
     state: StageState,
     occurrence: Occurrence,
+    key: str,
     ticket_id: str,
-    make_env: Callable[[datetime], Env],
     tz: tzinfo,
-) -> Action | None:
-    """The action of ``step`` at ``occurrence``, or ``None`` when its condition is false."""
+) -> Action:
+    """The action of ``step`` at ``occurrence``."""
     n, due = occurrence
-    if step.when is not None and not step.when(make_env(due)):
-        return None
-    key = f"{ticket_id}/{state.stage.name}/{step.id}"
-    if n is not None:
-        key += f"/{n}"
     return Action(
         key=key,
         kind=step.kind,
