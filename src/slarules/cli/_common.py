@@ -128,6 +128,7 @@ class TicketRecord:
     source: str
     line: int
     data: Any
+    size: int = 0  # bytes of input it came from, for progress bars
 
     @property
     def where(self) -> str:
@@ -186,12 +187,13 @@ def read_tickets(path: str) -> Iterator[TicketRecord]:
         while line:
             lineno += 1
             if line.strip():
+                size = len(line.encode("utf-8"))
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield TicketRecord(name, lineno, _BadJson(exc.msg))
+                    yield TicketRecord(name, lineno, _BadJson(exc.msg), size)
                 else:
-                    yield TicketRecord(name, lineno, item)
+                    yield TicketRecord(name, lineno, item, size)
             line = stream.readline()
     finally:
         if stream is not sys.stdin:

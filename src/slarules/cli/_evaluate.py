@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
@@ -98,15 +98,15 @@ def evaluate(
     raise SystemExit(EXIT_FAILED if bad else EXIT_OK)
 
 
-def _with_progress(records: Any, path: str) -> Any:
+def _with_progress(records: Iterator[TicketRecord], path: str) -> Iterator[TicketRecord]:
+    """Pass records through while a progress bar on stderr follows the bytes read."""
     from rich.progress import Progress
 
-    size = os.path.getsize(path)
     with Progress(transient=True) as bar:
-        task = bar.add_task("evaluating", total=size)
+        task = bar.add_task("evaluating", total=os.path.getsize(path))
         for record in records:
             yield record
-            bar.update(task, completed=min(size, bar.tasks[0].completed + 200))
+            bar.advance(task, record.size)
 
 
 def _table(stages: tuple[str, ...], rows: list[Evaluation], tz: str, at: datetime) -> None:
