@@ -16,6 +16,7 @@ from slarules.engine import Evaluation, StageStatus, as_ticket
 from ._common import (
     EXIT_FAILED,
     EXIT_OK,
+    TicketRecord,
     check_record,
     load_policy_or_exit,
     parse_instant,
@@ -100,9 +101,10 @@ def evaluate(
 
 def _with_progress(records: Iterator[TicketRecord], path: str) -> Iterator[TicketRecord]:
     """Pass records through while a progress bar on stderr follows the bytes read."""
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("evaluating", total=os.path.getsize(path))
         for record in records:
             yield record
