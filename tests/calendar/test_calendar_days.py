@@ -165,3 +165,8 @@ def test_long_durations_grow_the_index_across_many_years(office):
     assert office.subtract(far, timedelta(hours=20_000)) == start
     back = office.subtract(start, timedelta(hours=20_000))
     assert office.between(back, start) == timedelta(hours=20_000)
+
+
+def test_instants_outside_the_supported_years_are_usage_errors(office):
+    with pytest.raises(UsageError, match="years"):
+        office.add(datetime(1, 1, 2, tzinfo=office.zone), timedelta(hours=1))

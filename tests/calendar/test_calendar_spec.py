@@ -195,3 +195,13 @@ def test_describe_reads_as_one_sentence():
         "Mon–Thu 22:00–06:00; Sat 10:00–14:00 Europe/Paris, 1 extra holiday, "
         "1 extra workday, 1 date with special hours"
     )
+
+
+def test_full_day_names_and_wrapping_ranges_are_days():
+    cal = Calendar.from_dict(
+        {
+            "timezone": "UTC",
+            "hours": {"monday-tuesday": ["09:00-10:00"], "fri-sun": ["10:00-11:00"]},
+        }
+    )
+    assert cal.describe() == "Mon–Tue 09:00–10:00; Fri–Sun 10:00–11:00 UTC"

@@ -200,7 +200,7 @@ class Calendar:
     def is_open(self, t: datetime) -> bool:
         """Whether ``t`` lies inside working hours (open at an opening, closed at a close)."""
         us = to_us(t)
-        return self._covering(us, us).containing(us) >= 0
+        return self._index.around(us).containing(us) >= 0
 
     def next_open(self, t: datetime) -> datetime:
         """``t`` itself when open, else the next opening."""
@@ -223,7 +223,7 @@ class Calendar:
         """
         us = to_us(t)
         year = year_of(us)
-        snap = self._covering(us, us)
+        snap = self._index.around(us)
         while True:
             i = bisect_right(snap.starts, us) - 1
             if i < 0 or us >= snap.ends[i]:
