@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from ._report_spec import ReportSpec
 from .calendar import CalendarSpec
 from .conditions import FieldSpec
 
@@ -244,6 +245,11 @@ class PolicySpec(_Spec):
     priority_change: PriorityChangeSpec = Field(
         default_factory=PriorityChangeSpec,
         description="How deadlines follow a change of priority.",
+    )
+    report: ReportSpec | None = Field(
+        None,
+        description="Where the business measures live (satisfaction, complaints, overdue "
+        "reasons, first-contact resolution) for `slarules report`. See docs/report.md.",
     )
 
     @field_validator("id")
