@@ -19,7 +19,7 @@ from slarules._errors import Path, PolicyError, Problem, TicketError
 from ._types import FieldType, TypeName
 from ._values import BadValue, ticket_value
 
-__all__ = ["FieldSet", "FieldSpec"]
+__all__ = ["FieldSet", "FieldSpec", "ReadOnlyFields"]
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -148,6 +148,25 @@ class FieldSpec(BaseModel):
             props = {k: v.field_type() for k, v in self.properties.items()}
             return FieldType("object", properties=MappingProxyType(props))
         return FieldType(name)
+
+
+class ReadOnlyFields(dict[str, Any]):
+    """The validated fields of a ticket: a ``dict`` that refuses changes.
+
+    A ``dict`` subclass rather than a ``MappingProxyType`` because conditions read it on the
+    hot path, and ``dict.get`` is the fastest lookup Python has.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("validated ticket fields are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse
+
+    def __reduce__(self) -> Any:
+        return (type(self), (dict(self),))
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +325,7 @@ def _validate_object(
                 ticket_id=ticket_id,
                 field=path,
             ) from None
-    return MappingProxyType(out)
+    return ReadOnlyFields(out)
 
 
 FieldSpec.model_rebuild()
