@@ -1,0 +1,159 @@
+"""Cutting a ticket file into chunks that workers read themselves.
+
+A chunk is a description (file, byte range of JSON Lines, or Parquet row groups), not the
+data: the parent never holds more than a few chunks' results, and workers read in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from slarules._errors import UsageError
+
+from ._deps import require
+from ._records import Record
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["PARQUET_SUFFIXES", "Chunk", "chunks_of", "input_format", "read_chunk"]
+
+PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+Format = Literal["jsonl", "parquet"]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Part of a ticket file.
+
+    JSON Lines: bytes ``start`` to ``stop``, whose first line is line ``first + 1``.
+    Parquet: row groups ``start`` to ``stop`` (exclusive), rows ``skip`` to
+    ``skip + take`` of them (``take`` -1: all), whose first row is row ``first`` of the file.
+    """
+
+    path: str
+    format: Format
+    index: int
+    start: int
+    stop: int
+    first: int
+    skip: int = 0
+    take: int = -1
+
+
+def input_format(path: str) -> Format | None:
+    """``"parquet"``, ``"jsonl"`` or ``None`` (a format that cannot be cut into chunks)."""
+    lower = path.lower()
+    if lower.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if lower.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    return None
+
+
+def _jsonl_chunks(path: str, rows: int) -> list[Chunk]:
+    out: list[Chunk] = []
+    with open(path, "rb") as stream:
+        start = 0
+        first = 0
+        count = 0
+        for line, _ in enumerate(stream, start=1):
+            count += 1
+            if count == rows:
+                stop = stream.tell()
+                out.append(Chunk(path, "jsonl", len(out), start, stop, first))
+                start, first, count = stop, line, 0
+        if count:
+            out.append(Chunk(path, "jsonl", len(out), start, stream.tell(), first))
+    return out
+
+
+def _parquet_chunks(path: str, rows: int, parts: int) -> list[Chunk]:
+    pq = require("pyarrow.parquet")
+    meta = pq.ParquetFile(path).metadata
+    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    out: list[Chunk] = []
+    first = 0
+    if len(groups) < 2 * parts:
+        # Few, large row groups (a single-file write): cut inside them. Each slice decodes
+        # its whole row group, so write Parquet with row groups of ~100,000 rows instead.
+        for g, n in enumerate(groups):
+            pieces = max(1, min(-(-n // rows), -(-2 * parts // max(1, len(groups)))))
+            size = -(-n // pieces) if n else 0
+            for skip in range(0, n, max(1, size)):
+                take = min(size, n - skip)
+                out.append(Chunk(path, "parquet", len(out), g, g + 1, first + skip, skip, take))
+            first += n
+        return out
+    g = 0
+    while g < len(groups):
+        stop, total = g, 0
+        while stop < len(groups) and (total == 0 or total + groups[stop] <= rows):
+            total += groups[stop]
+            stop += 1
+        out.append(Chunk(path, "parquet", len(out), g, stop, first))
+        first += total
+        g = stop
+    return out
+
+
+def chunks_of(path: str | os.PathLike[str], *, rows: int = 10_000, parts: int = 1) -> list[Chunk]:
+    """Chunks of about ``rows`` tickets (Parquet: whole row groups; at least ``2 * parts``)."""
+    name = os.fspath(path)
+    fmt = input_format(name)
+    if fmt is None:
+        raise UsageError(
+            f"{name}: only JSON Lines (.jsonl) and Parquet (.parquet) files can be split "
+            "among workers"
+        )
+    if not os.path.isfile(name):
+        raise UsageError(f"{name}: no such file")
+    if fmt == "jsonl":
+        return _jsonl_chunks(name, rows)
+    return _parquet_chunks(name, rows, parts)
+
+
+def _read_jsonl(chunk: Chunk) -> list[Record]:
+    out: list[Record] = []
+    with open(chunk.path, "rb") as stream:
+        stream.seek(chunk.start)
+        data = stream.read(chunk.stop - chunk.start)
+    for offset, raw in enumerate(data.splitlines()):
+        if not raw.strip():
+            continue
+        line = chunk.first + offset
+        where = f"{chunk.path}:{line + 1}"
+        try:
+            item = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            out.append(Record(line, where, None, f"not valid JSON ({exc.msg})"))
+        except UnicodeDecodeError:
+            out.append(Record(line, where, None, "not valid UTF-8"))
+        else:
+            out.append(Record(line, where, item))
+    return out
+
+
+def read_chunk_table(chunk: Chunk) -> pa.Table:
+    """A Parquet chunk as a ``pyarrow.Table``."""
+    pq = require("pyarrow.parquet")
+    pf = pq.ParquetFile(chunk.path)
+    table: pa.Table = pf.read_row_groups(list(range(chunk.start, chunk.stop)))
+    if chunk.take >= 0:
+        table = table.slice(chunk.skip, chunk.take)
+    return table
+
+
+def read_chunk(chunk: Chunk) -> list[Record]:
+    """The tickets of a chunk, as records that say where each came from."""
+    if chunk.format == "jsonl":
+        return _read_jsonl(chunk)
+    from ._convert import records_from_arrow
+
+    table = read_chunk_table(chunk)
+    return list(records_from_arrow(table, source=chunk.path, first_row=chunk.first))

@@ -1,0 +1,162 @@
+"""Arrow tickets to records: columns in the ticket JSON shape, as ``pyarrow.json`` and Parquet
+store it (``id``, ``fields``, ``events``, ``statuses``, ``done``).
+
+Accepted column types: ``fields`` and ``events`` as a struct, a map or JSON text;
+``statuses`` as a list of ``{at, status}`` structs or JSON text; ``done`` as a list of
+strings or JSON text. Instants are timestamps with a time zone or ISO 8601 text with an
+offset; a timestamp column without a time zone is refused for every ticket that has a value
+in it, because nobody can tell which offset it meant. In Arrow a null is an absent value:
+a null field, event or status list means the key is not there. Other columns are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from slarules._errors import UsageError
+
+from ._deps import require
+from ._records import Record
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["TICKET_COLUMNS", "naive_columns", "records_from_arrow"]
+
+TICKET_COLUMNS = ("id", "fields", "events", "statuses", "done")
+
+NAIVE_HINT = (
+    "the Arrow input holds timestamps without a time zone ({column}), so their offsets "
+    "are lost; store instants as timestamp[us, tz=UTC] or as ISO 8601 text with an offset "
+    "(slarules.batch.read_json keeps the offsets that pyarrow.json.read_json drops)"
+)
+
+
+def _walk(typ: pa.DataType, path: str, out: list[str]) -> None:
+    pa = require("pyarrow")
+    if pa.types.is_timestamp(typ):
+        if typ.tz is None:
+            out.append(path)
+    elif pa.types.is_struct(typ):
+        for i in range(typ.num_fields):
+            child = typ.field(i)
+            _walk(child.type, f"{path}.{child.name}", out)
+    elif pa.types.is_map(typ):
+        _walk(typ.item_type, f"{path}[]", out)
+    elif pa.types.is_list(typ) or pa.types.is_large_list(typ):
+        _walk(typ.value_type, f"{path}[]", out)
+
+
+def naive_columns(schema: pa.Schema) -> list[str]:
+    """Paths of timestamp columns without a time zone in ``events`` and ``statuses``."""
+    out: list[str] = []
+    for name in ("events", "statuses"):
+        if name in schema.names:
+            _walk(schema.field(name).type, name, out)
+    return out
+
+
+def _micro(typ: pa.DataType) -> pa.DataType:
+    """The type with nanosecond timestamps made microsecond (Python datetimes stop there)."""
+    pa = require("pyarrow")
+    if pa.types.is_timestamp(typ):
+        return pa.timestamp("us", tz=typ.tz) if typ.unit == "ns" else typ
+    if pa.types.is_struct(typ):
+        return pa.struct([f.with_type(_micro(f.type)) for f in typ])
+    if pa.types.is_list(typ):
+        return pa.list_(typ.value_field.with_type(_micro(typ.value_type)))
+    if pa.types.is_large_list(typ):
+        return pa.large_list(typ.value_field.with_type(_micro(typ.value_type)))
+    if pa.types.is_map(typ):
+        return pa.map_(typ.key_field, typ.item_field.with_type(_micro(typ.item_type)))
+    return typ
+
+
+def _pylist(column: pa.ChunkedArray | pa.Array) -> list[Any]:
+    typ = column.type
+    fixed = _micro(typ)
+    if fixed != typ:
+        column = column.cast(fixed, safe=False)
+    values: list[Any] = column.to_pylist()
+    return values
+
+
+def _parse_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _Bad(f"not valid JSON ({exc.msg})")
+
+
+class _Bad:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _mapping(value: Any) -> Any:
+    """A struct (dict), map (list of pairs) or JSON text, as a dict without null values."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _parse_json(value)
+    if isinstance(value, list):
+        return {k: v for k, v in value if v is not None}
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v is not None}
+    return value
+
+
+def _sequence(value: Any) -> Any:
+    if isinstance(value, str):
+        return _parse_json(value)
+    return value
+
+
+def _converter(column: str, typ: pa.DataType) -> Callable[[Any], Any]:
+    pa = require("pyarrow")
+    if column in ("fields", "events"):
+        return _mapping
+    if column == "statuses" and (pa.types.is_list(typ) or pa.types.is_large_list(typ)):
+        return lambda v: v if v is None else [s for s in v if s is not None]
+    return _sequence
+
+
+def records_from_arrow(
+    tickets: pa.Table | pa.RecordBatch, *, source: str = "", first_row: int = 0
+) -> Iterator[Record]:
+    """The rows of ``tickets`` as records in the ticket JSON shape."""
+    pa = require("pyarrow")
+    if not isinstance(tickets, pa.Table | pa.RecordBatch):
+        raise UsageError(
+            f"tickets must be a pyarrow.Table or RecordBatch, not {type(tickets).__name__}"
+        )
+    names = tickets.schema.names
+    if "id" not in names:
+        raise UsageError(
+            "the tickets table has no 'id' column; its columns must follow the ticket JSON "
+            f"shape ({', '.join(TICKET_COLUMNS)}), it has: {', '.join(names) or 'none'}"
+        )
+    present = [c for c in TICKET_COLUMNS if c in names]
+    columns: dict[str, list[Any]] = {}
+    for name in present:
+        values = _pylist(tickets.column(name))
+        if name != "id":
+            convert = _converter(name, tickets.schema.field(name).type)
+            values = [convert(v) for v in values]
+        columns[name] = values
+    label = f"{source} row" if source else "row"
+    for i in range(tickets.num_rows):
+        data: dict[str, Any] = {}
+        problem = None
+        for name in present:
+            value = columns[name][i]
+            if isinstance(value, _Bad):
+                problem = f"{name}: {value.message}"
+            elif value is not None:
+                data[name] = value
+        row = first_row + i
+        yield Record(row, f"{label} {row + 1}", data, problem)

@@ -1,0 +1,105 @@
+"""Tickets as records with where they came from, evaluated one by one (no pyarrow needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from slarules._errors import TicketError
+from slarules.engine import Evaluation, as_ticket
+
+if TYPE_CHECKING:
+    from slarules._policy import Policy
+
+__all__ = ["ErrorMode", "Outcome", "Record", "evaluate_records", "ticket_error"]
+
+ErrorMode = Literal["raise", "collect"]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One ticket of a bulk input: its position, where it came from, and its data.
+
+    ``data`` is a mapping in the ticket JSON shape (or a ``Ticket``); ``problem`` says why
+    the input could not be read as a ticket at all (a line that is not JSON), else ``None``.
+    """
+
+    row: int  # position in the whole input, from 0
+    where: str  # "tickets.jsonl:12" or "tickets.parquet row 11"
+    data: Any
+    problem: str | None = None
+
+    @property
+    def ticket_id(self) -> str | None:
+        data = self.data
+        if isinstance(data, dict) and data.get("id") is not None:
+            return str(data["id"])
+        ticket_id = getattr(data, "id", None)
+        return str(ticket_id) if ticket_id is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A record with its evaluation, or the error that stopped it."""
+
+    record: Record
+    evaluation: Evaluation | None
+    error: str | None
+
+
+def _hinted(message: str, hint: str | None) -> str:
+    return f"{message}; {hint}" if hint and "has no time zone" in message else message
+
+
+def ticket_error(record: Record, exc: Exception, hint: str | None = None) -> TicketError:
+    """The error for a bad ticket of a batch: where it is, then what is wrong."""
+    if isinstance(exc, TicketError):
+        err = TicketError(_hinted(f"{record.where}: {exc}", hint))
+        err.ticket_id = exc.ticket_id or record.ticket_id
+        err.field = exc.field
+        return err
+    err = TicketError(f"{record.where}: {type(exc).__name__}: {exc}")
+    err.ticket_id = record.ticket_id
+    return err
+
+
+def _message(record: Record, exc: Exception, hint: str | None) -> str:
+    if isinstance(exc, TicketError):
+        return _hinted(str(exc), hint)
+    tid = record.ticket_id
+    prefix = f"ticket {tid!r}: " if tid is not None else ""
+    return f"{prefix}{type(exc).__name__}: {exc}"
+
+
+def evaluate_records(
+    policy: Policy,
+    records: Iterable[Record],
+    at: datetime,
+    *,
+    errors: ErrorMode = "raise",
+    hint: str | None = None,
+) -> Iterator[Outcome]:
+    """Evaluate each record with ``policy.evaluate``; the answers are exactly its answers.
+
+    ``errors="raise"``: the first bad ticket raises ``TicketError`` naming it and where it
+    is. ``errors="collect"``: a bad ticket yields an outcome with its error message instead
+    (any exception the ticket provokes is collected, so one ticket never stops a batch).
+    ``hint`` is added to messages about instants without a time zone.
+    """
+    for record in records:
+        try:
+            if record.problem is not None:
+                raise TicketError(record.problem, ticket_id=record.ticket_id)
+            ev = policy.evaluate(as_ticket(record.data), at=at)
+        except TicketError as exc:
+            if errors == "raise":
+                raise ticket_error(record, exc, hint) from None
+            yield Outcome(record, None, _message(record, exc, hint))
+        except Exception as exc:
+            if errors == "raise":
+                raise
+            yield Outcome(record, None, _message(record, exc, hint))
+        else:
+            yield Outcome(record, ev, None)
