@@ -160,6 +160,15 @@ def _registry() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in COUNTRIES.items()}
 
 
+def _knows_subdivision(code: str, subdivision: str) -> bool:
+    """Codes and the aliases the package accepts (``holidays`` raises for anything else)."""
+    try:
+        holidays_pkg.country_holidays(code, subdiv=subdivision, years=())
+    except NotImplementedError:
+        return False
+    return True
+
+
 def make_source(
     country: str | None,
     subdivision: str | None,
@@ -185,7 +194,7 @@ def make_source(
             )
         ]
     subdivisions = supported[code]
-    if subdivision is not None and subdivision not in subdivisions:
+    if subdivision is not None and not _knows_subdivision(code, subdivision):
         known = [str(s) for s in subdivisions]
         return HolidaySource(extra=extras), [
             Problem(
