@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ._report_spec import ReportSpec
 from .calendar import CalendarSpec
@@ -23,6 +32,7 @@ __all__ = [
     "PriorityChangeSpec",
     "PrioritySpec",
     "StageSpec",
+    "StageTarget",
     "StepSpec",
     "TargetSpec",
     "TargetValue",
@@ -70,11 +80,23 @@ class PrioritySpec(_Spec):
     """One priority level. The first whose condition holds wins; one is the default."""
 
     id: str = Field(description="The priority's id, used in targets.", examples=["urgent"])
-    title: str | None = Field(None, description="A human title.", examples=["Urgent"])
-    description: str | None = Field(None, description="What this level means, for people.")
-    when: ConditionData | None = None
+    title: str | None = Field(
+        None, description="A human title, shown in explanations.", examples=["Urgent"]
+    )
+    description: str | None = Field(
+        None,
+        description="What this level means, for people.",
+        examples=["Core function broken, or a safety risk"],
+    )
+    when: ConditionData | None = Field(
+        None,
+        description="The condition a ticket must meet to get this priority. Not on the default.",
+        examples=[{"level": "urgent"}, {"any": [{"level": "urgent"}, {"customer_grade": "vip"}]}],
+    )
     default: bool = Field(
-        False, description="The priority of tickets no other level matches. Exactly one."
+        False,
+        description="The priority of tickets no other level matches. Exactly one, the last.",
+        examples=[True],
     )
 
     @field_validator("id")
@@ -93,27 +115,88 @@ class PauseSpec(_Spec):
         description="Statuses that pause the clock while the ticket is in them.",
         examples=[["waiting_on_customer", "waiting_for_parts"]],
     )
-    when: ConditionData | None = None
+    when: ConditionData | None = Field(
+        None,
+        description="The clock also pauses while this condition holds.",
+        examples=[{"fields.on_hold": True}],
+    )
 
 
 class TargetSpec(_Spec):
     """A target on another calendar than the stage's."""
 
-    due: str = Field(description="The target expression.", examples=["5 business days"])
-    calendar: str = Field(description="The calendar it counts on.", examples=["office"])
+    due: str = Field(
+        description="The target expression, counted on `calendar`.",
+        examples=["5 business days", "end of business day"],
+    )
+    calendar: str = Field(
+        description="The calendar the target counts on, instead of the stage's.",
+        examples=["office"],
+    )
+
+
+def _target_text(value: Any) -> Any:
+    """A target written as a number, a boolean or nothing gets a message that says what to write."""
+    if value is None:
+        raise PydanticCustomError(
+            "bad-target",
+            "{message}",
+            {
+                "message": "the target is empty; write a duration such as 4h, 'none' to track "
+                "the stage without a deadline, or 'skip' when it does not apply"
+            },
+        )
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "bad-target",
+            "{message}",
+            {"message": f"{str(value).lower()} is not a target; write a duration such as 4h"},
+        )
+    if isinstance(value, int | float):
+        raise PydanticCustomError(
+            "bad-target",
+            "{message}",
+            {"message": f"{value:g} has no unit; did you mean '{value:g}m' or '{value:g}h'?"},
+        )
+    return value
+
+
+_TARGET_DESCRIPTION = (
+    "A duration (30m, 2h30m, PT4H), 'N business days', 'N days', 'end of business day', "
+    "'next mon 12:00', 'N business days before EVENT', '0m' (immediately), "
+    "'none' (tracked, no deadline), 'skip' (the stage does not apply), or "
+    "{due: EXPR, calendar: NAME} to count on another calendar."
+)
+
+
+def _one_target_kind(value: Any) -> str:
+    # tags contain "[" so that _shape drops them from error paths
+    return "target[calendar]" if isinstance(value, dict) else "target[text]"
 
 
 TargetValue = Annotated[
-    str | TargetSpec,
-    Field(
-        description=(
-            "A duration (30m, 2h30m, PT4H), 'N business days', 'N days', "
-            "'end of business day', 'next mon 12:00', 'N business days before EVENT', "
-            "'none' (tracked, no deadline) or 'skip' (the stage does not apply)."
-        ),
-        examples=["30m", "5 business days", "end of business day", "skip"],
-    ),
+    Annotated[
+        Annotated[str, BeforeValidator(_target_text)],
+        Tag("target[text]"),
+    ]
+    | Annotated[TargetSpec, Tag("target[calendar]")],
+    Discriminator(_one_target_kind),
+    Field(description=_TARGET_DESCRIPTION, examples=["30m", "5 business days", "skip"]),
 ]
+
+
+def _target_kind(value: Any) -> str:
+    if isinstance(value, dict) and not ("due" in value and set(value) <= {"due", "calendar"}):
+        return "target[by-priority]"
+    return "target[one]"
+
+
+StageTarget = Annotated[
+    Annotated[TargetValue, Tag("target[one]")]
+    | Annotated[dict[str, TargetValue], Tag("target[by-priority]")],
+    Discriminator(_target_kind),
+]
+"""One target for every priority, or a mapping of priority id to target."""
 
 
 class StepSpec(_Spec):
@@ -126,15 +209,23 @@ class StepSpec(_Spec):
     )
     at: str | int | None = Field(
         None,
-        description="Fire at a share of the target or relative to the breach.",
+        description=(
+            "Fire at a share of the target (80%), at the deadline (breach), or a working time "
+            "before or after it. Exactly one of at, on, every."
+        ),
         examples=["80%", "breach", "breach + 4h", "30m before breach"],
     )
     on: Literal["start", "stop"] | None = Field(
-        None, description="Fire when the stage starts or stops.", examples=["start"]
+        None,
+        description="Fire once when the stage starts or stops (start or stop).",
+        examples=["start"],
     )
     every: str | None = Field(
         None,
-        description="Fire repeatedly while the stage runs.",
+        description=(
+            "Fire repeatedly while the stage runs: every working interval after the start, "
+            "or at every end of business day."
+        ),
         examples=["2h", "end of business day"],
     )
     calendar: str | None = Field(
@@ -142,16 +233,26 @@ class StepSpec(_Spec):
         description="The calendar for 'breach + 4h' and 'every' (default: the stage's).",
         examples=["office"],
     )
-    when: ConditionData | None = None
+    when: ConditionData | None = Field(
+        None,
+        description="The step fires only for tickets that meet this condition.",
+        examples=[{"priority": "urgent"}],
+    )
     notify: Names | None = Field(
-        None, description="Roles to notify.", examples=[["assignee"], ["supervisor"]]
+        None,
+        description="Roles to notify. Exactly one of notify, escalate, assign.",
+        examples=[["assignee"], ["supervisor"]],
     )
     escalate: Names | None = Field(
-        None, description="Roles to escalate to.", examples=[["director_group"]]
+        None, description="Roles to escalate the ticket to.", examples=[["director_group"]]
     )
-    assign: Names | None = Field(None, description="Roles to assign to.", examples=[["operations"]])
+    assign: Names | None = Field(
+        None, description="Roles to assign the ticket to.", examples=[["operations"]]
+    )
     via: Names = Field(
-        default_factory=list, description="Channels to use.", examples=[["sms", "email"]]
+        default_factory=list,
+        description="Channels to use (passed to the host as they are).",
+        examples=[["sms", "email"]],
     )
     reason: str | None = Field(
         None, description="One human sentence that says why.", examples=["Early warning"]
@@ -166,8 +267,14 @@ class StepSpec(_Spec):
 class StageSpec(_Spec):
     """A clock: starts at one event, stops at another, pauses, has a target per priority."""
 
-    title: str | None = Field(None, description="A human title.", examples=["First response"])
-    description: str | None = Field(None, description="What the stage measures.")
+    title: str | None = Field(
+        None, description="A human title, shown in explanations.", examples=["First response"]
+    )
+    description: str | None = Field(
+        None,
+        description="What the stage measures, for people.",
+        examples=["From the ticket's creation to the first reply to the customer"],
+    )
     start: str = Field(description="The event that starts the clock.", examples=["created"])
     stop: str = Field(description="The event that stops the clock.", examples=["first_response"])
     calendar: str | None = Field(
@@ -175,9 +282,17 @@ class StageSpec(_Spec):
         description="The calendar the clock runs on (default: 24x7 in the policy's time zone).",
         examples=["office", "always"],
     )
-    pause: PauseSpec | None = None
-    when: ConditionData | None = None
-    target: TargetValue | dict[str, TargetValue] | None = Field(
+    pause: PauseSpec | None = Field(
+        None,
+        description="When the clock stops: while the ticket is in a status, or a condition holds.",
+        examples=[{"status": ["waiting_on_customer", "waiting_for_parts"]}],
+    )
+    when: ConditionData | None = Field(
+        None,
+        description="The stage applies only to tickets that meet this condition.",
+        examples=[{"channel": "phone"}],
+    )
+    target: StageTarget | None = Field(
         None,
         description=(
             "The time limit: one expression for every priority, or a mapping of priority id "
@@ -186,8 +301,18 @@ class StageSpec(_Spec):
         examples=[{"urgent": "30m", "important": "2h", "routine": "4h"}, "24h"],
     )
     ladder: list[StepSpec] = Field(
-        default_factory=list, description="Steps that yield actions as time passes."
+        default_factory=list,
+        description="Steps that yield actions as time passes (warnings, escalations, reports).",
+        examples=[
+            [{"at": "80%", "notify": ["assignee"]}, {"at": "breach", "notify": ["supervisor"]}]
+        ],
     )
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _target_written(cls, value: Any) -> Any:
+        # an omitted target tracks the stage without a deadline; an empty one is a slip
+        return _target_text(value) if value is None else value
 
 
 class PriorityChangeSpec(_Spec):
@@ -199,6 +324,7 @@ class PriorityChangeSpec(_Spec):
             "recompute: deadlines are recomputed from the stage start for the new priority; "
             "restart: the clock restarts at the change (the ticket's change event)."
         ),
+        examples=["restart"],
     )
     event: str = Field(
         "priority_changed",
@@ -210,14 +336,20 @@ class PriorityChangeSpec(_Spec):
 class PolicySpec(_Spec):
     """One SLA policy file."""
 
-    slarules: Literal[1] = Field(description="The file format version. Write 1.")
+    slarules: Literal[1] = Field(description="The file format version. Write 1.", examples=[1])
     id: str = Field(description="The policy's id.", examples=["after-sales-response"])
     version: Annotated[str, BeforeValidator(_as_text)] = Field(
         description="The policy's own version; quote it if it could read as a number.",
         examples=["2025.1"],
     )
-    title: str | None = Field(None, description="A human title.")
-    description: str | None = Field(None, description="What the policy covers.")
+    title: str | None = Field(
+        None, description="A human title.", examples=["After-sales response time management"]
+    )
+    description: str | None = Field(
+        None,
+        description="What the policy covers, for people.",
+        examples=["Response limits for after-sales tickets from every channel"],
+    )
     source: str | None = Field(
         None, description="The document this policy implements.", examples=["SOP-CS-001 §4"]
     )
@@ -225,10 +357,16 @@ class PolicySpec(_Spec):
         description="The IANA time zone of the policy's calendars.", examples=["Asia/Shanghai"]
     )
     calendars: dict[str, CalendarSpec] = Field(
-        default_factory=dict, description="Named business-hour calendars."
+        default_factory=dict,
+        description="Named business-hour calendars. `24x7` is built in.",
+        examples=[
+            {"office": {"hours": {"mon-fri": ["09:00-18:00"]}, "holidays": {"country": "CN"}}}
+        ],
     )
     fields: dict[str, FieldSpec] = Field(
-        default_factory=dict, description="The ticket fields conditions may test."
+        default_factory=dict,
+        description="The ticket fields conditions may test, with their types.",
+        examples=[{"level": {"enum": ["urgent", "important", "routine"], "required": True}}],
     )
     events: list[str] | None = Field(
         None,
@@ -240,11 +378,22 @@ class PolicySpec(_Spec):
         description="The ticket statuses. When given, pause statuses are checked against it.",
         examples=[["open", "waiting_on_customer"]],
     )
-    priorities: list[PrioritySpec] = Field(description="Priority levels, highest first.")
-    stages: dict[str, StageSpec] = Field(description="The clocks, by name.")
+    priorities: list[PrioritySpec] = Field(
+        description="Priority levels, highest first; the first whose condition holds wins.",
+        examples=[
+            [{"id": "urgent", "when": {"level": "urgent"}}, {"id": "routine", "default": True}]
+        ],
+    )
+    stages: dict[str, StageSpec] = Field(
+        description="The clocks, by name.",
+        examples=[
+            {"first_response": {"start": "created", "stop": "first_response", "target": "4h"}}
+        ],
+    )
     priority_change: PriorityChangeSpec = Field(
         default_factory=PriorityChangeSpec,
         description="How deadlines follow a change of priority.",
+        examples=[{"mode": "recompute"}],
     )
     report: ReportSpec | None = Field(
         None,

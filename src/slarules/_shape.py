@@ -1,47 +1,108 @@
 """Validate plain data against a pydantic model and report problems a policy author can fix.
 
 This is the single place where pydantic's ``ValidationError`` becomes ``PolicyError``.
+Messages name the section a key belongs to ("'taget' is not a stage setting; did you mean
+'target'?") and say what was expected in the author's words ("should be a list"), never
+pydantic's. A validator may raise ``PydanticCustomError("bad-target", "message; hint")``:
+an error type containing ``-`` is used as the problem's code.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any, TypeVar
 
 import pydantic
 from pydantic import BaseModel
 
-from ._errors import Path, PolicyError, Problem
+from ._errors import Path, PolicyError, Problem, format_path
 from ._suggest import did_you_mean
 
-__all__ = ["validate_shape"]
+__all__ = ["SECTION_NAMES", "validate_shape"]
 
 M = TypeVar("M", bound=BaseModel)
 
+SECTION_NAMES: dict[str, str] = {
+    "PolicySpec": "policy setting",
+    "CalendarSpec": "calendar setting",
+    "HolidaysSpec": "holidays setting",
+    "FieldSpec": "field setting",
+    "PrioritySpec": "priority setting",
+    "StageSpec": "stage setting",
+    "PauseSpec": "pause setting",
+    "TargetSpec": "target setting",
+    "StepSpec": "ladder step setting",
+    "PriorityChangeSpec": "priority_change setting",
+}
+"""How an unknown-key message names the section a key was written in, by model name."""
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The keys a model accepts at ``loc`` (best effort, for suggestions)."""
+# pydantic error type -> what the value should have been, in a policy author's words
+_EXPECTED: dict[str, str] = {
+    "string_type": "text",
+    "string_unicode": "text",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "set_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of settings",
+    "model_attributes_type": "a mapping of settings",
+    "dataclass_type": "a mapping of settings",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+    "datetime_type": "a date and time",
+    "datetime_parsing": "a date and time",
+}
+
+
+def _options(tp: Any) -> list[Any]:
+    """The alternatives of a type: ``Annotated`` unwrapped, unions flattened."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _options(typing.get_args(tp)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [o for arg in typing.get_args(tp) for o in _options(arg)]
+    return [tp]
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _step(tp: Any, part: str | int) -> Any:
+    """The type found one key (or list index) below ``tp``, or ``None``."""
+    for option in _options(tp):
+        origin = typing.get_origin(option)
+        if _is_model(option) and isinstance(part, str):
+            for name, field in option.model_fields.items():
+                if part in (name, field.alias):
+                    return field.annotation
+        elif origin is dict and isinstance(part, str):
+            return typing.get_args(option)[1]
+        elif origin in (list, tuple) and isinstance(part, int):
+            return typing.get_args(option)[0]
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: Path) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``loc`` (best effort, for messages)."""
     current: Any = model
-    for part in loc[:-1]:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return []
-            current = field.annotation
-            # unwrap Optional / containers to the first BaseModel found
-            current = _first_model(current)
-        else:
-            return []
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or name for name, f in current.model_fields.items()]
-    return []
-
-
-def _first_model(tp: Any) -> Any:
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return tp
-    for arg in getattr(tp, "__args__", ()) or ():
-        found = _first_model(arg)
-        if found is not None:
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return None
+    for option in _options(current):
+        if _is_model(option):
+            found: type[BaseModel] = option
             return found
     return None
 
@@ -61,18 +122,68 @@ def _clean_loc(loc: tuple[Any, ...]) -> Path:
     return tuple(out)
 
 
+def _name(loc: Path) -> str:
+    """``workdays[0]`` for ``(..., "workdays", 0)``: the key as the author wrote it."""
+    start = len(loc)
+    while start > 0 and isinstance(loc[start - 1], int):
+        start -= 1
+    return format_path(loc[max(start - 1, 0) :]) or "the policy"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
+def _wrong_type(kind: str, loc: Path, got: Any) -> tuple[str, str | None] | None:
+    expected = _EXPECTED.get(kind)
+    if expected is None:
+        return None
+    name = _name(loc)
+    message = f"{name!r} should be {expected}, not {_describe(got)}"
+    hint: str | None = None
+    if got is None:
+        hint = "write a value after the colon"
+    elif expected == "a list" and isinstance(got, str | int | float):
+        hint = f"write it as a list: [{got}]"
+    elif expected == "text" and isinstance(got, int | float) and not isinstance(got, bool):
+        hint = f"quote it: '{got}'"
+    elif expected.startswith("a date") and isinstance(got, str):
+        hint = "write a date as YYYY-MM-DD, e.g. 2025-12-27"
+    elif expected == "a mapping of settings" and isinstance(got, list | str):
+        hint = "write 'key: value' settings under it, not a list or a single value"
+    return message, hint
+
+
+def _unknown_key(model: type[BaseModel], loc: Path, path: Path) -> Problem:
+    key = str(loc[-1]) if loc else "?"
+    section = _model_at(model, loc[:-1])
+    allowed = [f.alias or name for name, f in section.model_fields.items()] if section else []
+    noun = SECTION_NAMES.get(section.__name__, "known setting here") if section else None
+    hint = did_you_mean(key, allowed) or (
+        f"allowed keys are: {', '.join(sorted(allowed))}" if allowed else None
+    )
+    return Problem("unknown-key", f"{key!r} is not a {noun or 'known setting here'}", hint, path)
+
+
 def _problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem:
     kind = err["type"]
     loc = _clean_loc(tuple(err["loc"]))
     path = (*prefix, *loc)
     where = loc[-1] if loc else "value"
     if kind == "extra_forbidden":
-        key = str(loc[-1]) if loc else "?"
-        allowed = _allowed_keys(model, loc)
-        hint = did_you_mean(key, allowed) or (
-            f"allowed keys are: {', '.join(sorted(allowed))}" if allowed else None
-        )
-        return Problem("unknown-key", f"{key!r} is not a known setting here", hint, path)
+        return _unknown_key(model, loc, path)
     if kind == "missing":
         return Problem("missing-key", f"{where!r} is required here", None, path)
     msg = err.get("msg", "invalid value")
@@ -85,17 +196,41 @@ def _problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem:
     if "; " in msg:
         msg, hint = msg.split("; ", 1)
     code = "bad-value" if kind in {"value_error", "assertion_error"} else "wrong-type"
-    if kind in {"literal_error", "enum"}:
+    if "-" in kind:  # a PydanticCustomError raised with one of our codes
+        code = kind
+    elif kind in {"literal_error", "enum"}:
         code = "bad-value"
         expected = ctx.get("expected")
         if expected:
             hint = f"expected {expected}"
         got = err.get("input")
-        options = [s.strip().strip("'") for s in str(expected or "").replace(" or ", ",").split(",")]
+        options = [
+            s.strip().strip("'") for s in str(expected or "").replace(" or ", ",").split(",")
+        ]
         if isinstance(got, str):
             hint = did_you_mean(got, [o for o in options if o]) or hint
-        msg = f"{got!r} is not allowed for {where!r}"
+        msg = f"{got!r} is not allowed for {_name(loc)!r}"
+    else:
+        friendly = _wrong_type(kind, loc, err.get("input"))
+        if friendly is not None:
+            msg, hint = friendly
     return Problem(code, msg, hint, path)
+
+
+def _drop_explained(problems: list[Problem]) -> list[Problem]:
+    """Drop duplicates, and a missing key that a misspelt key next to it explains."""
+    misspelt = {
+        (p.path[:-1], p.hint.split("'")[1])
+        for p in problems
+        if p.code == "unknown-key" and p.hint and p.hint.startswith("did you mean '")
+    }
+    out: list[Problem] = []
+    for p in problems:
+        if p.code == "missing-key" and (p.path[:-1], str(p.path[-1])) in misspelt:
+            continue
+        if p not in out:
+            out.append(p)
+    return out
 
 
 def validate_shape(model: type[M], data: Any, *, prefix: Path = ()) -> M:
@@ -104,4 +239,4 @@ def validate_shape(model: type[M], data: Any, *, prefix: Path = ()) -> M:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
         problems = [_problem(model, e, prefix) for e in exc.errors()]
-        raise PolicyError(problems) from exc
+        raise PolicyError(_drop_explained(problems)) from exc
