@@ -6,6 +6,7 @@ targets) is checked by the compilers of those concepts and collected in ``_compi
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -18,6 +19,9 @@ __all__ = ["RULES", "check"]
 Rule = Callable[[PolicySpec], Iterator[Problem]]
 
 BUILTIN_CALENDARS = ("24x7",)
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_NAME_HINT = "use letters, digits, '_', '-' and '.', starting with a letter"
 
 
 def _unique_priority_ids(spec: PolicySpec) -> Iterator[Problem]:
@@ -228,6 +232,73 @@ def _unique_step_ids(spec: PolicySpec) -> Iterator[Problem]:
             seen[step.id] = i
 
 
+def _names_fit_action_keys(spec: PolicySpec) -> Iterator[Problem]:
+    """Stage names and step ids make action keys (``ticket/stage/step``): no '/' or spaces."""
+    for name, stage in spec.stages.items():
+        if not _NAME.match(name):
+            yield Problem(
+                "bad-name",
+                f"{name!r} is not a valid stage name",
+                f"stage names are used in action keys; {_NAME_HINT}",
+                ("stages", name),
+            )
+        for i, step in enumerate(stage.ladder):
+            if step.id is not None and not _NAME.match(step.id):
+                yield Problem(
+                    "bad-name",
+                    f"{step.id!r} is not a valid step id",
+                    f"step ids are used in action keys; {_NAME_HINT}",
+                    ("stages", name, "ladder", i, "id"),
+                )
+
+
+def _statuses_unique(spec: PolicySpec) -> Iterator[Problem]:
+    for status, count in Counter(spec.statuses or ()).items():
+        if count > 1:
+            yield Problem("duplicate-id", f"status {status!r} is listed twice", None, ("statuses",))
+
+
+def _priority_change_event_declared(spec: PolicySpec) -> Iterator[Problem]:
+    change = spec.priority_change
+    if spec.events is None or change.mode != "restart" or change.event in spec.events:
+        return
+    yield Problem(
+        "unknown-event",
+        f"event {change.event!r} is not declared in 'events'",
+        did_you_mean(change.event, spec.events)
+        or "add it to the policy's 'events' list: restarting clocks needs it",
+        ("priority_change", "event"),
+    )
+
+
+def _pause_pauses_something(spec: PolicySpec) -> Iterator[Problem]:
+    for name, stage in spec.stages.items():
+        if stage.pause is not None and not stage.pause.status and stage.pause.when is None:
+            yield Problem(
+                "empty-pause",
+                f"stage {name!r} has a 'pause' that never pauses the clock",
+                "list statuses under 'status', add a 'when' condition, or remove 'pause'",
+                ("stages", name, "pause"),
+                severity="warning",
+            )
+
+
+def _stage_applies_to_someone(spec: PolicySpec) -> Iterator[Problem]:
+    skip = {"skip", "n/a", "-"}
+    for name, stage in spec.stages.items():
+        target = stage.target
+        values = list(target.values()) if isinstance(target, dict) else [target]
+        texts = [v.strip().lower() for v in values if isinstance(v, str)]
+        if values and len(texts) == len(values) and all(t in skip for t in texts):
+            yield Problem(
+                "stage-never-applies",
+                f"stage {name!r} is skipped for every priority",
+                "give at least one priority a target, or remove the stage",
+                ("stages", name, "target"),
+                severity="warning",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     _unique_priority_ids,
     _one_default_last,
@@ -238,6 +309,11 @@ RULES: tuple[Rule, ...] = (
     _pause_statuses_declared,
     _one_trigger_one_action,
     _unique_step_ids,
+    _names_fit_action_keys,
+    _statuses_unique,
+    _priority_change_event_declared,
+    _pause_pauses_something,
+    _stage_applies_to_someone,
 )
 
 
