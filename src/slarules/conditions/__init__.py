@@ -10,6 +10,7 @@ from ._env import Env
 from ._fields import FieldSet, FieldSpec
 from ._regex import MAX_PATTERN_LENGTH
 from ._schema import condition_json_schema
+from ._select import first_match
 from ._types import MAX_STRING_LENGTH, FieldType
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Scope",
     "compile_condition",
     "condition_json_schema",
+    "first_match",
 ]
