@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from ._errors import Problem
 from ._model import PolicySpec
-from ._suggest import did_you_mean
+from ._suggest import did_you_mean, suggest
 
 __all__ = ["RULES", "check"]
 
@@ -59,7 +59,9 @@ def _one_default_last(spec: PolicySpec) -> Iterator[Problem]:
             ("priorities", extra, "default"),
         )
     first = defaults[0]
-    if first != len(spec.priorities) - 1:
+    # with several defaults, which to keep is the author's call: say only that
+    single = len(defaults) == 1
+    if single and first != len(spec.priorities) - 1:
         after = spec.priorities[first + 1].id
         yield Problem(
             "default-not-last",
@@ -68,7 +70,7 @@ def _one_default_last(spec: PolicySpec) -> Iterator[Problem]:
             ("priorities", first + 1),
         )
     default = spec.priorities[first]
-    if default.when is not None:
+    if single and default.when is not None:
         yield Problem(
             "default-with-condition",
             f"the default priority {default.id!r} also has a condition",
@@ -144,20 +146,37 @@ def _calendars_resolve(spec: PolicySpec) -> Iterator[Problem]:
                 yield problem(step.calendar or "", ("stages", name, "ladder", i, "calendar"))
 
 
+def _reachable_priorities(spec: PolicySpec) -> list[str]:
+    """Priority ids up to the default: those after it can never be chosen."""
+    ids: list[str] = []
+    for prio in spec.priorities:
+        ids.append(prio.id)
+        if prio.default:
+            break
+    return list(dict.fromkeys(ids))
+
+
 def _targets_cover_priorities(spec: PolicySpec) -> Iterator[Problem]:
-    ids = [p.id for p in spec.priorities]
+    ids = list(dict.fromkeys(p.id for p in spec.priorities))
     for name, stage in spec.stages.items():
         if not isinstance(stage.target, dict):
             continue
+        meant: set[str] = set()
         for prio in stage.target:
             if prio not in ids:
+                close = suggest(prio, [p for p in ids if p not in stage.target])
+                if close is not None:
+                    meant.add(close)
                 yield Problem(
                     "unknown-priority",
                     f"{prio!r} is not a priority of this policy",
-                    did_you_mean(prio, ids) or f"priorities are: {', '.join(ids)}",
+                    (f"did you mean {close!r}?" if close else None)
+                    or f"priorities are: {', '.join(ids)}",
                     ("stages", name, "target", prio),
                 )
-        missing = [p for p in ids if p not in stage.target]
+        missing = [
+            p for p in _reachable_priorities(spec) if p not in stage.target and p not in meant
+        ]
         if missing:
             yield Problem(
                 "missing-target",

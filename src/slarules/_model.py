@@ -199,6 +199,17 @@ StageTarget = Annotated[
 """One target for every priority, or a mapping of priority id to target."""
 
 
+def _threshold_text(value: Any) -> Any:
+    """``at: 80`` (a forgotten ``%``) gets a message that says what to write."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "bad-threshold",
+            "{message}",
+            {"message": f"{value:g} has no unit; did you mean '{value:g}%'?"},
+        )
+    return value
+
+
 class StepSpec(_Spec):
     """One step of a stage's ladder: when it fires and the action it yields."""
 
@@ -207,7 +218,7 @@ class StepSpec(_Spec):
         description="A stable name for the step, used in action keys. Default: from the trigger.",
         examples=["early-warning"],
     )
-    at: str | int | None = Field(
+    at: Annotated[str, BeforeValidator(_threshold_text)] | None = Field(
         None,
         description=(
             "Fire at a share of the target (80%), at the deadline (breach), or a working time "

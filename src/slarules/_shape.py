@@ -34,6 +34,10 @@ SECTION_NAMES: dict[str, str] = {
     "TargetSpec": "target setting",
     "StepSpec": "ladder step setting",
     "PriorityChangeSpec": "priority_change setting",
+    "ReportSpec": "report setting",
+    "SatisfactionSpec": "satisfaction setting",
+    "SatisfactionClassSpec": "satisfaction class setting",
+    "ComplaintsSpec": "complaints setting",
 }
 """How an unknown-key message names the section a key was written in, by model name."""
 
@@ -185,7 +189,17 @@ def _problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem:
     if kind == "extra_forbidden":
         return _unknown_key(model, loc, path)
     if kind == "missing":
-        return Problem("missing-key", f"{where!r} is required here", None, path)
+        section = _model_at(model, loc[:-1])
+        noun = SECTION_NAMES.get(section.__name__) if section else None
+        owner = noun.removesuffix(" setting") if noun else None
+        if owner is None:
+            return Problem("missing-key", f"{where!r} is required here", None, path)
+        return Problem(
+            "missing-key",
+            f"{where!r} is missing",
+            f"every {owner} needs '{where}:'",
+            path,
+        )
     msg = err.get("msg", "invalid value")
     ctx = err.get("ctx") or {}
     if kind == "value_error" and "error" in ctx:
