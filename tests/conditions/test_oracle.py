@@ -44,9 +44,7 @@ leaf = st.one_of(
     ),
     st.builds(lambda v: {"s": v}, st.sampled_from(["ab", "abc", ""])),
     st.builds(lambda p: {"s": {"matches": p}}, st.sampled_from(PATTERNS)),
-    st.builds(
-        lambda f: {f: {"exists": True}}, st.sampled_from(["level", "n", "x", "flag", "s"])
-    ),
+    st.builds(lambda f: {f: {"exists": True}}, st.sampled_from(["level", "n", "x", "flag", "s"])),
 )
 
 

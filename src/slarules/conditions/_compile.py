@@ -414,8 +414,9 @@ class _Compiler:
                     "operator-type-mismatch",
                 )
             lo, hi = values
-            ranked = _ranked(lo, self.ranks), _ranked(hi, self.ranks)
-            if ftype.kind != "priority" and ranked[0] > ranked[1]:
+            if ftype.kind == "priority":  # either order: [routine, important] or the reverse
+                return (lo, hi) if self.ranks[lo] <= self.ranks[hi] else (hi, lo)
+            if lo > hi:
                 raise BadValue(
                     f"the low end {lo} is above the high end {hi}", "write [low, high]", "bad-value"
                 )
