@@ -4,6 +4,7 @@ shifts, holidays, make-up days and DST."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -157,3 +158,21 @@ def test_microsecond_conversions_round_trip_exactly(us, zone):
     from slarules.calendar._localtime import from_us, to_us
 
     assert to_us(from_us(us, ZoneInfo(zone))) == us
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2000, 1, 1),
+        max_value=datetime(2040, 1, 1),
+        timezones=st.just(ZoneInfo("Europe/Paris")),
+    ),
+    st.timedeltas(min_value=timedelta(days=-400), max_value=timedelta(days=400)),
+)
+def test_the_24x7_fast_path_agrees_with_the_interval_index(t: datetime, d: timedelta) -> None:
+    fast = Calendar.from_dict({"hours": "24x7", "timezone": "Europe/Paris"})
+    # a date override that changes nothing forces the general interval-index path
+    slow = Calendar.from_dict(
+        {"hours": "24x7", "timezone": "Europe/Paris", "days": {"1999-01-01": ["00:00-24:00"]}}
+    )
+    assert fast.add(t, d) == slow.add(t, d)
+    assert fast.between(t, t + d) == slow.between(t, t + d)

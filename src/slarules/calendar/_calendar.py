@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,7 @@ class Calendar(Explanations):
     microsecond; opening intervals are half-open (open at the opening, closed at the close).
     """
 
-    __slots__ = ("_default", "_index", "_plan", "_spec", "_timezone", "_zone")
+    __slots__ = ("_always", "_default", "_hash", "_index", "_plan", "_spec", "_timezone", "_zone")
 
     _spec: CalendarSpec
     _default: str | None
@@ -54,6 +54,8 @@ class Calendar(Explanations):
     _zone: ZoneInfo
     _plan: DayPlan
     _index: IntervalIndex
+    _always: bool  # open every instant (24x7, no holidays, no date overrides): plain arithmetic
+    _hash: int
 
     def __init__(self) -> None:
         raise TypeError("use Calendar.from_dict(...) or slarules.calendar.compile_calendar(...)")
@@ -65,6 +67,8 @@ class Calendar(Explanations):
         self = object.__new__(cls)
         values: dict[str, object] = {"_spec": spec, "_default": default, "_timezone": name}
         values |= {"_zone": zone, "_plan": plan, "_index": IntervalIndex(plan, zone)}
+        values["_always"] = spec.hours == "24x7" and not spec.holidays and not spec.days
+        values["_hash"] = hash((spec.model_dump_json(), name))
         for key, value in values.items():
             object.__setattr__(self, key, value)
         return self
@@ -97,7 +101,7 @@ class Calendar(Explanations):
         return (self._spec, self._timezone) == (other._spec, other._timezone)
 
     def __hash__(self) -> int:
-        return hash((self._spec.model_dump_json(), self._timezone))
+        return self._hash
 
     def __repr__(self) -> str:
         return f"<Calendar {self.describe()}>"
@@ -136,6 +140,8 @@ class Calendar(Explanations):
         Work that runs out exactly at a close ends at that close. ``add(t, 0) == t``;
         a negative ``delta`` subtracts.
         """
+        if self._always and t.tzinfo is not None and type(delta) is timedelta:
+            return (t.astimezone(UTC) + delta).astimezone(self._zone)
         # the hot path of every deadline: conversions inlined, errors sorted out on failure
         try:
             elapsed = t - EPOCH
@@ -169,6 +175,8 @@ class Calendar(Explanations):
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
+        if self._always and a.tzinfo is not None and b.tzinfo is not None:
+            return b.astimezone(UTC) - a.astimezone(UTC)
         ua, ub = to_us(a, "a"), to_us(b, "b")
         snap = self._index.around(ua)
         if not snap.safe_lo <= ub < snap.safe_hi:

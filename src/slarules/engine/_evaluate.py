@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from types import MappingProxyType
 
 from slarules._compiled import CompiledPolicy, CompiledPriority
 from slarules._errors import TicketError, UsageError
+from slarules.calendar import Calendar
 from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
-from ._ladder import action_key, fires, make_action, occurrences
+from ._ladder import action_key, fires, make_action, occurrences, once, repeats
 from ._stages import StageState, evaluate_stage
 from ._ticket import Ticket
 from ._wallclock import zone
@@ -106,9 +108,7 @@ def run(
         )
     actions, upcoming = _ladders(states, ticket, at, env_at, tz)
     nxt = _next_change(states, ticket, at, upcoming)
-    warnings: list[str] = []
-    for cal in {id(s.clock.calendar): s.clock.calendar for s in states if s.clock}.values():
-        warnings.extend(cal.coverage_warnings(at, at))
+    warnings = _coverage(tuple({s.clock.calendar for s in states if s.clock}), at.year)
     stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
     evaluation = Evaluation(
         policy_id=policy.id,
@@ -121,9 +121,17 @@ def run(
         stages=MappingProxyType(stages),
         actions=tuple(actions),
         next_evaluation_at=nxt.astimezone(tz) if nxt is not None else None,
-        warnings=tuple(dict.fromkeys(warnings)),
+        warnings=warnings,
     )
     return evaluation, states
+
+
+@lru_cache(maxsize=256)
+def _coverage(calendars: tuple[Calendar, ...], year: int) -> tuple[str, ...]:
+    """Holiday-coverage warnings for a year (cached: they depend on nothing else)."""
+    mid = datetime(year, 7, 1, tzinfo=UTC)
+    found = [w for cal in calendars for w in cal.coverage_warnings(mid, mid)]
+    return tuple(dict.fromkeys(found))
 
 
 def _ladders(
@@ -143,6 +151,19 @@ def _ladders(
         if state.clock is None:
             continue
         for step in state.stage.steps:
+            if not repeats(step):
+                when = once(step, state)
+                if when is None:
+                    continue
+                key = action_key(step, state, None, ticket.id)
+                if key in done or not fires(step, when, env_at):
+                    continue
+                if when > at:
+                    upcoming.append(when)
+                else:
+                    action = make_action(step, state, (None, when), key, ticket.id, tz)
+                    due.append((when, stage_index, step.index, 0, action))
+                continue
             for occurrence in occurrences(step, state):
                 n, when = occurrence
                 key = action_key(step, state, n, ticket.id)

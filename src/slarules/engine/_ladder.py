@@ -13,9 +13,10 @@ from ._evaluation import Action
 from ._stages import StageState
 from ._wallclock import zone
 
-__all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences"]
+__all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences", "once", "repeats"]
 
 _TICK = timedelta(microseconds=1)
+_ZERO = timedelta(0)
 Occurrence = tuple[int | None, datetime]  # (repeat number for recurring steps, due instant)
 
 
@@ -41,41 +42,47 @@ def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
             yield n, due
 
 
-def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
-    """Every instant at which ``step`` falls due, in time order (possibly without end)."""
+def once(step: CompiledStep, state: StageState) -> datetime | None:
+    """When a one-shot step (``on``, ``at``) falls due; ``None`` if it never does."""
     clock = state.clock
     if clock is None:
-        return
+        return None
     trigger = step.trigger
     stop = clock.stop
-    if isinstance(trigger, OnEvent):
-        if trigger.which == "start":
-            yield None, clock.start
-        elif stop is not None:
-            yield None, stop
-        return
-    if isinstance(trigger, EveryInterval | EveryEndOfDay):
-        yield from _recurring(step, state)
-        return
     due: datetime | None
+    if isinstance(trigger, OnEvent):
+        return clock.start if trigger.which == "start" else stop
     if isinstance(trigger, AtPercent):
         resolved = state.resolved
         if resolved is None or resolved.budget is None:
-            return
+            return None
         due = clock.reach(resolved.budget * trigger.fraction)
     elif isinstance(trigger, AtBreach):
-        if state.deadline is None:
-            return
+        deadline = state.deadline
+        if deadline is None:
+            return None
         offset = trigger.offset
         if not offset:
-            due = state.deadline
-        elif offset > timedelta(0):
-            due = step.calendar.add(state.deadline, offset)
+            due = deadline
+        elif offset > _ZERO:
+            due = step.calendar.add(deadline, offset)
         else:
-            due = step.calendar.subtract(state.deadline, -offset)
-    else:  # pragma: no cover - exhaustive
+            due = step.calendar.subtract(deadline, -offset)
+    else:
+        return None
+    if due is not None and stop is not None and due >= stop:
+        return None  # the stage stopped first
+    return due
+
+
+def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
+    """Every instant at which ``step`` falls due, in time order (possibly without end)."""
+    if isinstance(step.trigger, EveryInterval | EveryEndOfDay):
+        if state.clock is not None:
+            yield from _recurring(step, state)
         return
-    if due is not None and (stop is None or due < stop):
+    due = once(step, state)
+    if due is not None:
         yield None, due
 
 
@@ -115,6 +122,11 @@ def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str
             f"{label} for ticket {ticket_id} is due in {format_duration(-trigger.offset)} ({due})"
         )
     return f"{label} for ticket {ticket_id} is still open: progress update {n}"
+
+
+def repeats(step: CompiledStep) -> bool:
+    """Whether the step fires repeatedly (``every``)."""
+    return isinstance(step.trigger, EveryInterval | EveryEndOfDay)
 
 
 def action_key(step: CompiledStep, state: StageState, n: int | None, ticket_id: str) -> str:
