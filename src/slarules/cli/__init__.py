@@ -11,6 +11,7 @@ from ._common import EXIT_FAILED, EXIT_USAGE
 from ._evaluate import evaluate
 from ._explain import explain
 from ._schema import schema
+from ._test import test
 from ._timeline import timeline
 from ._validate import validate
 
@@ -26,7 +27,7 @@ def cli() -> None:
     """
 
 
-for _command in (validate, schema, evaluate, explain, timeline):
+for _command in (validate, test, schema, evaluate, explain, timeline):
     cli.add_command(_command)
 
 

@@ -18,9 +18,9 @@ from ._run import (
     Failure,
     RunResult,
     find_test_files,
-    load_all,
     run_case,
     run_file,
+    run_files,
     run_paths,
 )
 
@@ -32,10 +32,10 @@ __all__ = [
     "RunResult",
     "TestFile",
     "find_test_files",
-    "load_all",
     "load_test_file",
     "policy_path_for",
     "run_case",
     "run_file",
+    "run_files",
     "run_paths",
 ]

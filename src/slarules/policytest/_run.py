@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from slarules._errors import PolicyError, Problem, SlaRulesError, UsageError
@@ -87,7 +87,8 @@ class RunResult:
 
     files: tuple[TestFile, ...]
     results: tuple[CaseResult, ...]
-    problems: tuple[Problem, ...] = field(default=())
+    problems: tuple[Problem, ...] = field(default=())  # of the test files that did not load
+    unloaded: tuple[str, ...] = field(default=())  # those test files
 
     @property
     def total(self) -> int:
@@ -108,6 +109,13 @@ class RunResult:
     def summary(self) -> str:
         """``N tests, N passed, N failed``: the last line of every report."""
         return f"{self.total} tests, {self.passed} passed, {self.failed} failed"
+
+    def by_file(self) -> dict[str, list[CaseResult]]:
+        """The results grouped by test file, in run order."""
+        out: dict[str, list[CaseResult]] = {f.path: [] for f in self.files}
+        for result in self.results:
+            out.setdefault(result.file, []).append(result)
+        return out
 
 
 def find_test_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -131,16 +139,24 @@ def find_test_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def load_all(paths: Iterable[Path]) -> tuple[list[TestFile], list[Problem]]:
-    """Load every test file, collecting the problems of the malformed ones."""
+def run_files(paths: Iterable[str | os.PathLike[str]]) -> RunResult:
+    """Load and run each test file; a malformed one is recorded in ``problems``, not raised.
+
+    Raises ``UsageError`` only for a file that cannot be read.
+    """
     files: list[TestFile] = []
     problems: list[Problem] = []
+    unloaded: list[str] = []
     for path in paths:
         try:
             files.append(load_test_file(path))
         except PolicyError as exc:
-            problems.extend(exc.problems)
-    return files, problems
+            problems.extend(
+                p if p.file is not None else replace(p, file=str(path)) for p in exc.problems
+            )
+            unloaded.append(str(path))
+    results = tuple(r for f in files for r in run_file(f))
+    return RunResult(tuple(files), results, tuple(problems), tuple(unloaded))
 
 
 def run_paths(paths: Iterable[str | os.PathLike[str]]) -> RunResult:
@@ -154,8 +170,7 @@ def run_paths(paths: Iterable[str | os.PathLike[str]]) -> RunResult:
     found = find_test_files(names)
     if not found:
         raise UsageError(f"no test files (*.test.yaml) found in {', '.join(names)}")
-    files, problems = load_all(found)
-    if problems:
-        raise PolicyError(problems)
-    results = tuple(r for f in files for r in run_file(f))
-    return RunResult(tuple(files), results)
+    result = run_files(found)
+    if result.problems:
+        raise PolicyError(result.problems)
+    return result

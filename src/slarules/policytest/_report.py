@@ -1,0 +1,196 @@
+"""Renderers of a test run: text for people, JSON for tools, GitHub annotations, JUnit XML.
+
+Each renderer takes the same ``RunResult`` and returns text; the CLI picks one by name
+(``FORMATS``) and prints it. The summary line ``N tests, N passed, N failed`` is the
+last line of the text and GitHub formats.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from slarules._errors import Problem
+
+from ._run import CaseResult, Failure, RunResult
+
+__all__ = ["FORMATS", "render", "render_junit"]
+
+Report = RunResult
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{file}:{line}" if line is not None else file
+
+
+def _text(report: Report, verbose: bool) -> str:
+    lines: list[str] = [str(p) for p in report.problems]
+    for file, results in report.by_file().items():
+        bad = [r for r in results if not r.passed]
+        head = "FAIL" if bad else "ok  "
+        lines.append(
+            f"{head} {file} ({len(results)} tests" + (f", {len(bad)} failed)" if bad else ")")
+        )
+        for result in results:
+            if result.passed:
+                if verbose:
+                    lines.append(f"  pass {_where(file, result.line)}  {result.name}")
+                continue
+            lines.append(f"  FAIL {_where(file, result.line)}  {result.name}")
+            for failure in result.failures:
+                lines.append(f"    {_where(file, failure.line)}: {failure.expectation}")
+                lines.append(f"      expected: {failure.expected}")
+                lines.append(f"      actual:   {failure.actual}")
+    if report.unloaded:
+        n = len(report.unloaded)
+        lines.append(f"{n} test file{'s' if n != 1 else ''} could not be loaded")
+    lines.append(report.summary())
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _annotation(file: str, result: CaseResult, failure: Failure) -> str:
+    props = [f"file={_prop(file)}"]
+    line = failure.line or result.line
+    if line is not None:
+        props.append(f"line={line}")
+    props.append(f"title={_prop('slarules test: ' + result.name)}")
+    message = f"{failure.expectation}: expected {failure.expected}, got {failure.actual}"
+    return f"::error {','.join(props)}::{_escape(message)}"
+
+
+def _problem_annotation(problem: Problem) -> str:
+    props = [f"file={_prop(problem.file)}"] if problem.file else []
+    if problem.line:
+        props.append(f"line={problem.line}")
+    if problem.column:
+        props.append(f"col={problem.column}")
+    props.append(f"title=slarules {problem.code}")
+    message = problem.message + (f"; {problem.hint}" if problem.hint else "")
+    level = "error" if problem.severity == "error" else "warning"
+    return f"::{level} {','.join(props)}::{_escape(message)}"
+
+
+def _problem_dict(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity,
+        "code": problem.code,
+        "message": problem.message,
+        "hint": problem.hint,
+    }
+
+
+def _github(report: Report, verbose: bool) -> str:
+    lines = [_problem_annotation(p) for p in report.problems]
+    for result in report.results:
+        lines.extend(_annotation(result.file, result, f) for f in result.failures)
+    lines.append(report.summary())
+    return "\n".join(lines)
+
+
+def _failure_dict(failure: Failure) -> dict[str, Any]:
+    return {
+        "expectation": failure.expectation,
+        "expected": failure.expected,
+        "actual": failure.actual,
+        "line": failure.line,
+    }
+
+
+def _json(report: Report, verbose: bool) -> str:
+    policies = {f.path: f.policy.id for f in report.files}
+    data = {
+        "ok": report.ok,
+        "tests": report.total,
+        "passed": report.passed,
+        "failed": report.failed,
+        "files": [
+            {
+                "file": file,
+                "policy": policies.get(file),
+                "cases": [
+                    {
+                        "name": r.name,
+                        "line": r.line,
+                        "passed": r.passed,
+                        "failures": [_failure_dict(f) for f in r.failures],
+                    }
+                    for r in results
+                ],
+            }
+            for file, results in report.by_file().items()
+        ],
+        "problems": [_problem_dict(p) for p in report.problems],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+FORMATS: dict[str, Callable[[Report, bool], str]] = {
+    "text": _text,
+    "json": _json,
+    "github": _github,
+}
+
+
+def render(report: Report, fmt: str, *, verbose: bool = False) -> str:
+    """The report in ``fmt`` (one of ``FORMATS``)."""
+    return FORMATS[fmt](report, verbose)
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML: one ``testsuite`` per test file, one ``testcase`` per case."""
+    root = ET.Element(
+        "testsuites",
+        name="slarules test",
+        tests=str(report.total),
+        failures=str(report.failed),
+        errors=str(len(report.unloaded)),
+    )
+    policies = {f.path: f.policy.id for f in report.files}
+    for file, results in report.by_file().items():
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=file,
+            tests=str(len(results)),
+            failures=str(sum(1 for r in results if not r.passed)),
+            errors="0",
+            time=f"{sum(r.seconds for r in results):.6f}",
+        )
+        for result in results:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=result.name,
+                classname=policies.get(file, file),
+                file=file,
+                line=str(result.line or 0),
+                time=f"{result.seconds:.6f}",
+            )
+            if result.failures:
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=str(result.failures[0]),
+                    type="expectation",
+                )
+                failure.text = "\n".join(f"{_where(file, f.line)}: {f}" for f in result.failures)
+    for file in report.unloaded:
+        suite = ET.SubElement(root, "testsuite", name=file, tests="1", failures="0", errors="1")
+        case = ET.SubElement(suite, "testcase", name="load", classname=file, file=file)
+        error = ET.SubElement(case, "error", message="the test file could not be loaded")
+        error.text = "\n".join(str(p) for p in report.problems if p.file == file) or None
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
