@@ -38,7 +38,7 @@ def _expectation(path: Path) -> tuple[str, list[tuple[str, int]]]:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = _HEADER.match(first)
     assert match, f"{path.name}: line 1 must be '# expect: CODE LINE' or '# warn: CODE LINE'"
-    pairs = []
+    pairs: list[tuple[str, int]] = []
     for item in match.group(2).split(","):
         code, line = item.split()
         pairs.append((code, int(line)))
@@ -50,7 +50,7 @@ def _found(problems: tuple[Problem, ...]) -> list[tuple[str, int | None]]:
 
 
 def _params() -> list[object]:
-    out = []
+    out: list[object] = []
     for path in FILES:
         marks = []
         if path.name in KNOWN_BUGS:
