@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from slarules._errors import UsageError
@@ -58,29 +60,78 @@ def naive_columns(schema: pa.Schema) -> list[str]:
     return out
 
 
-def _micro(typ: pa.DataType) -> pa.DataType:
-    """The type with nanosecond timestamps made microsecond (Python datetimes stop there)."""
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_PER_US = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": -1_000}
+
+
+def _instants(array: pa.Array) -> list[Any]:
+    """Timestamps as datetimes: UTC when the type has a time zone, naive when it has none.
+
+    Much faster than ``to_pylist``, which looks the zone up for every value.
+    """
     pa = require("pyarrow")
+    typ = array.type
+    ints: list[int | None] = array.cast(pa.int64()).to_pylist()
+    epoch = _EPOCH_UTC if typ.tz is not None else _EPOCH_NAIVE
+    factor = _PER_US[typ.unit]
+    try:
+        if factor > 0:
+            return [None if v is None else epoch + timedelta(microseconds=v * factor) for v in ints]
+        return [None if v is None else epoch + timedelta(microseconds=v // -factor) for v in ints]
+    except OverflowError:
+        return [_instant(v, epoch, factor, typ.unit) for v in ints]
+
+
+def _instant(v: int | None, epoch: datetime, factor: int, unit: str) -> Any:
+    if v is None:
+        return None
+    try:
+        us = v * factor if factor > 0 else v // -factor
+        return epoch + timedelta(microseconds=us)
+    except OverflowError:
+        return f"timestamp {v} ({unit} since 1970) out of range"
+
+
+def _values(array: pa.Array) -> list[Any]:
+    """An Arrow array as Python values (structs as dicts, lists as lists)."""
+    pa = require("pyarrow")
+    typ = array.type
     if pa.types.is_timestamp(typ):
-        return pa.timestamp("us", tz=typ.tz) if typ.unit == "ns" else typ
+        return _instants(array)
     if pa.types.is_struct(typ):
-        return pa.struct([f.with_type(_micro(f.type)) for f in typ])
-    if pa.types.is_list(typ):
-        return pa.list_(typ.value_field.with_type(_micro(typ.value_type)))
-    if pa.types.is_large_list(typ):
-        return pa.large_list(typ.value_field.with_type(_micro(typ.value_type)))
-    if pa.types.is_map(typ):
-        return pa.map_(typ.key_field, typ.item_field.with_type(_micro(typ.item_type)))
-    return typ
+        names = [typ.field(i).name for i in range(typ.num_fields)]
+        children = [_values(child) for child in array.flatten()]
+        rows: list[Any] = [
+            dict(zip(names, vals, strict=True)) for vals in zip(*children, strict=True)
+        ]
+        if not names:
+            rows = [{} for _ in range(len(array))]
+        if array.null_count:
+            valid = array.is_valid().to_pylist()
+            rows = [r if ok else None for r, ok in zip(rows, valid, strict=True)]
+        return rows
+    if pa.types.is_list(typ) or pa.types.is_large_list(typ):
+        offsets = array.offsets.to_pylist()
+        base, end = offsets[0], offsets[-1]
+        items = _values(array.values.slice(base, end - base))
+        lists: list[Any] = [items[a - base : b - base] for a, b in pairwise(offsets)]
+        if array.null_count:
+            valid = array.is_valid().to_pylist()
+            lists = [x if ok else None for x, ok in zip(lists, valid, strict=True)]
+        return lists
+    values: list[Any] = array.to_pylist()
+    return values
 
 
 def _pylist(column: pa.ChunkedArray | pa.Array) -> list[Any]:
-    typ = column.type
-    fixed = _micro(typ)
-    if fixed != typ:
-        column = column.cast(fixed, safe=False)
-    values: list[Any] = column.to_pylist()
-    return values
+    pa = require("pyarrow")
+    if isinstance(column, pa.ChunkedArray):
+        out: list[Any] = []
+        for chunk in column.chunks:
+            out.extend(_values(chunk))
+        return out
+    return _values(column)
 
 
 def _parse_json(text: str) -> Any:
@@ -128,7 +179,10 @@ def _converter(column: str, typ: pa.DataType) -> Callable[[Any], Any]:
 def records_from_arrow(
     tickets: pa.Table | pa.RecordBatch, *, source: str = "", first_row: int = 0
 ) -> Iterator[Record]:
-    """The rows of ``tickets`` as records in the ticket JSON shape."""
+    """The rows of ``tickets`` as records in the ticket JSON shape.
+
+    The columns are checked and converted at once; the records are made as they are read.
+    """
     pa = require("pyarrow")
     if not isinstance(tickets, pa.Table | pa.RecordBatch):
         raise UsageError(
@@ -149,7 +203,13 @@ def records_from_arrow(
             values = [convert(v) for v in values]
         columns[name] = values
     label = f"{source} row" if source else "row"
-    for i in range(tickets.num_rows):
+    return _rows(columns, present, tickets.num_rows, label, first_row)
+
+
+def _rows(
+    columns: dict[str, list[Any]], present: list[str], count: int, label: str, first_row: int
+) -> Iterator[Record]:
+    for i in range(count):
         data: dict[str, Any] = {}
         problem = None
         for name in present:

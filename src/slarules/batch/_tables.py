@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slarules.engine import instant
@@ -37,56 +37,74 @@ class BatchResult:
     errors: pa.Table
 
 
-def _seconds(value: Any) -> float | None:
+def _seconds(value: timedelta | None) -> float | None:
     return value.total_seconds() if value is not None else None
+
+
+def _data(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value else "{}"
+
+
+def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    pa = require("pyarrow")
+    if not rows:
+        return schema.empty_table()
+    columns = list(zip(*rows, strict=True))
+    arrays = [pa.array(values, f.type) for values, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def outcome_tables(outcomes: Iterable[Outcome], *, actions: bool = True) -> BatchResult:
     """Tables from evaluated records (the building block the pool and Dask share)."""
-    pa = require("pyarrow")
-    st: dict[str, list[Any]] = {name: [] for name in stages_schema().names}
-    ac: dict[str, list[Any]] = {name: [] for name in actions_schema().names}
-    er: dict[str, list[Any]] = {name: [] for name in errors_schema().names}
+    stages: list[tuple[Any, ...]] = []
+    due: list[tuple[Any, ...]] = []
+    bad: list[tuple[Any, ...]] = []
     for outcome in outcomes:
         ev = outcome.evaluation
         if ev is None:
-            er["row"].append(outcome.record.row)
-            er["ticket_id"].append(outcome.record.ticket_id)
-            er["where"].append(outcome.record.where)
-            er["error"].append(outcome.error)
+            rec = outcome.record
+            bad.append((rec.row, rec.ticket_id, rec.where, outcome.error))
             continue
+        tid, priority, nxt = ev.ticket_id, ev.priority, ev.next_evaluation_at
         for name, r in ev.stages.items():
-            st["ticket_id"].append(ev.ticket_id)
-            st["priority"].append(ev.priority)
-            st["stage"].append(name)
-            st["status"].append(r.status.value)
-            st["target"].append(r.target)
-            st["calendar"].append(r.calendar)
-            st["started_at"].append(r.started_at)
-            st["deadline"].append(r.deadline)
-            st["stopped_at"].append(r.stopped_at)
-            st["elapsed_s"].append(_seconds(r.elapsed))
-            st["remaining_s"].append(_seconds(r.remaining))
-            st["used"].append(r.used)
-            st["paused_s"].append(_seconds(r.paused))
-            st["next_evaluation_at"].append(ev.next_evaluation_at)
-        if not actions:
-            continue
-        for a in ev.actions:
-            ac["ticket_id"].append(ev.ticket_id)
-            ac["key"].append(a.key)
-            ac["kind"].append(a.kind.value)
-            ac["stage"].append(a.stage)
-            ac["step"].append(a.step)
-            ac["due_at"].append(a.due_at)
-            ac["to"].append(list(a.to))
-            ac["via"].append(list(a.via))
-            ac["reason"].append(a.reason)
-            ac["data"].append(json.dumps(dict(a.data), ensure_ascii=False, sort_keys=True))
+            stages.append(
+                (
+                    tid,
+                    priority,
+                    name,
+                    r.status.value,
+                    r.target,
+                    r.calendar,
+                    r.started_at,
+                    r.deadline,
+                    r.stopped_at,
+                    _seconds(r.elapsed),
+                    _seconds(r.remaining),
+                    r.used,
+                    _seconds(r.paused),
+                    nxt,
+                )
+            )
+        if actions:
+            for a in ev.actions:
+                due.append(
+                    (
+                        tid,
+                        a.key,
+                        a.kind.value,
+                        a.stage,
+                        a.step,
+                        a.due_at,
+                        list(a.to),
+                        list(a.via),
+                        a.reason,
+                        _data(a.data),
+                    )
+                )
     return BatchResult(
-        stages=pa.table(st, schema=stages_schema()),
-        actions=pa.table(ac, schema=actions_schema()),
-        errors=pa.table(er, schema=errors_schema()),
+        stages=_table(stages, stages_schema()),
+        actions=_table(due, actions_schema()),
+        errors=_table(bad, errors_schema()),
     )
 
 

@@ -1,0 +1,234 @@
+"""slarules on Dask: evaluate a ``dask.dataframe`` of tickets lazily, partition by partition.
+
+    >>> import slarules, slarules.dask
+    >>> policy = slarules.load_policy("policies/after-sales-response.yaml")
+    >>> stages = slarules.dask.evaluate(policy, "s3://bucket/tickets/", at)   # lazy
+    >>> stages[stages.status == "breached"].groupby("stage").size().compute()
+
+Each partition goes through ``slarules.batch`` (the same seam, the same answers as
+``policy.evaluate``). The policy travels by content hash and source and is compiled once
+per worker process, not once per partition. Needs ``pip install 'slarules[dask]'``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from slarules._errors import UsageError
+from slarules.batch._cache import PolicyRef, cached_policy
+from slarules.batch._convert import records_from_arrow
+from slarules.batch._deps import MissingDependencyError
+from slarules.batch._records import ErrorMode, Record
+from slarules.batch._schema import actions_schema, stages_schema
+from slarules.batch._tables import evaluate_batch
+from slarules.engine import instant
+
+try:
+    import dask.dataframe as dd
+    import pandas as pd
+    import pyarrow as pa
+    from dask.delayed import delayed
+except ImportError:  # pragma: no cover - exercised without the extra installed
+    raise MissingDependencyError(
+        "slarules.dask needs dask[dataframe] and pyarrow; install them with: "
+        "pip install 'slarules[dask]'"
+    ) from None
+
+if TYPE_CHECKING:
+    from slarules._policy import Policy
+
+__all__ = ["DaskResult", "aggregate", "due_actions", "evaluate", "read_tickets"]
+
+R = TypeVar("R")
+
+_ERROR_COLUMNS = ("error_row", "error_where", "error")
+
+
+class DaskResult(NamedTuple):
+    """Stage rows and bad tickets of ``evaluate(..., errors="collect")``, both lazy.
+
+    They share one evaluation: compute them together, ``dask.compute(r.stages, r.errors)``.
+    """
+
+    stages: dd.DataFrame
+    errors: dd.DataFrame
+
+
+def _pandas(table: pa.Table) -> pd.DataFrame:
+    frame: pd.DataFrame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    return frame
+
+
+def _meta(schema: pa.Schema) -> pd.DataFrame:
+    return _pandas(schema.empty_table())
+
+
+def read_tickets(path: str | os.PathLike[str], **options: Any) -> dd.DataFrame:
+    """Tickets from Parquet (a file, a folder, a glob, ``s3://...``) as a dask dataframe.
+
+    Columns keep their Arrow types (``dtype_backend="pyarrow"``); large files are split
+    at row groups, so a single big file still gives many partitions.
+    """
+    options.setdefault("dtype_backend", "pyarrow")
+    options.setdefault("split_row_groups", "infer")
+    try:
+        frame: dd.DataFrame = dd.read_parquet(os.fspath(path), **options)
+    except FileNotFoundError:
+        raise UsageError(f"{os.fspath(path)}: no such file or folder") from None
+    return frame
+
+
+def _frame(tickets: dd.DataFrame | str | os.PathLike[str]) -> Any:
+    """The tickets as a dask dataframe (typed ``Any``: dask's methods are untyped)."""
+    if isinstance(tickets, str | os.PathLike):
+        return read_tickets(tickets)
+    if not isinstance(tickets, dd.DataFrame):
+        raise UsageError(
+            "tickets must be a dask.dataframe.DataFrame or a Parquet path, "
+            f"not {type(tickets).__name__}"
+        )
+    return tickets
+
+
+def _table(part: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(part, preserve_index=False)
+
+
+def _where(info: dict[str, Any] | None) -> str:
+    number = info["number"] if info else 0
+    return f"partition {number}"
+
+
+def _stages_part(
+    part: pd.DataFrame,
+    ref: PolicyRef,
+    at: datetime,
+    errors: ErrorMode,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    policy = cached_policy(ref)
+    result = evaluate_batch(policy, _table(part), at, errors=errors, source=_where(partition_info))
+    frame = _pandas(result.stages)
+    if errors == "collect":
+        bad = result.errors
+        extra = pa.table(
+            {
+                "error_row": bad.column("row"),
+                "ticket_id": bad.column("ticket_id"),
+                "error_where": bad.column("where"),
+                "error": bad.column("error"),
+            }
+        )
+        frame = _combined(frame, _pandas(extra))
+    return frame
+
+
+def _combined(stages: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
+    for name in _ERROR_COLUMNS:
+        if name not in stages:
+            stages[name] = pd.Series([None] * len(stages), dtype=bad[name].dtype)
+    out: pd.DataFrame = pd.concat([stages, bad.reindex(columns=stages.columns)], ignore_index=True)
+    return out
+
+
+def _collect_meta() -> pd.DataFrame:
+    bad = _pandas(
+        pa.table(
+            {
+                "error_row": pa.array([], pa.int64()),
+                "ticket_id": pa.array([], pa.string()),
+                "error_where": pa.array([], pa.string()),
+                "error": pa.array([], pa.string()),
+            }
+        )
+    )
+    return _combined(_meta(stages_schema()), bad)
+
+
+def evaluate(
+    policy: Policy,
+    tickets: dd.DataFrame | str | os.PathLike[str],
+    at: datetime,
+    *,
+    errors: ErrorMode = "raise",
+) -> Any:
+    """Evaluate every ticket at ``at``; a lazy dask dataframe of ``stages_schema()`` rows.
+
+    ``tickets`` is a dask dataframe whose columns follow the ticket JSON shape, or a Parquet
+    path. With ``errors="collect"`` the answer is a ``DaskResult`` (stages, errors) where
+    ``errors`` has columns ``error_row`` (row in its partition), ``ticket_id``,
+    ``error_where`` and ``error``.
+    """
+    instant(at)
+    if errors not in ("raise", "collect"):
+        raise UsageError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    frame = _frame(tickets)
+    ref = PolicyRef.of(policy)
+    if errors == "raise":
+        return frame.map_partitions(
+            _stages_part, ref, at, "raise", meta=_meta(stages_schema()), align_dataframes=False
+        )
+    both = frame.map_partitions(
+        _stages_part, ref, at, "collect", meta=_collect_meta(), align_dataframes=False
+    )
+    ok = both[both["error"].isna()][list(stages_schema().names)]
+    bad = both[both["error"].notna()][["error_row", "ticket_id", "error_where", "error"]]
+    return DaskResult(ok, bad)
+
+
+def _actions_part(part: pd.DataFrame, ref: PolicyRef, at: datetime) -> pd.DataFrame:
+    result = evaluate_batch(cached_policy(ref), _table(part), at, errors="collect")
+    return _pandas(result.actions)
+
+
+def due_actions(
+    policy: Policy, tickets: dd.DataFrame | str | os.PathLike[str], at: datetime
+) -> dd.DataFrame:
+    """The actions due at ``at``, a lazy dask dataframe of ``actions_schema()`` rows.
+
+    Bad tickets have no actions; find them with ``evaluate(..., errors="collect")``.
+    """
+    instant(at)
+    frame = _frame(tickets)
+    out: dd.DataFrame = frame.map_partitions(
+        _actions_part,
+        PolicyRef.of(policy),
+        at,
+        meta=_meta(actions_schema()),
+        align_dataframes=False,
+    )
+    return out
+
+
+def _partial(
+    part: pd.DataFrame, ref: PolicyRef, fn: Callable[[Policy, list[Record]], R], number: int
+) -> R:
+    records = list(records_from_arrow(_table(part), source=f"partition {number}"))
+    return fn(cached_policy(ref), records)
+
+
+def aggregate(
+    policy: Policy,
+    tickets: dd.DataFrame | str | os.PathLike[str],
+    partial: Callable[[Policy, list[Record]], R],
+    merge: Callable[[Sequence[R]], R],
+    *,
+    compute: bool = True,
+) -> Any:
+    """``merge`` of ``partial(policy, records)`` over every partition (a report's aggregates).
+
+    ``partial`` is the same per-chunk function ``slarules.batch.map_chunks`` takes, so one
+    aggregate runs in process, on a local pool and on a cluster. ``compute=False`` returns
+    the lazy ``dask.delayed`` value.
+    """
+    frame = _frame(tickets)
+    ref = PolicyRef.of(policy)
+    parts = [
+        delayed(_partial, pure=True)(part, ref, partial, i)
+        for i, part in enumerate(frame.to_delayed())
+    ]
+    total = delayed(merge, pure=True)(parts)
+    return total.compute() if compute else total
