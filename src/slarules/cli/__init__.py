@@ -8,8 +8,10 @@ from slarules import __version__
 from slarules._errors import SlaRulesError, UsageError
 
 from ._common import EXIT_FAILED, EXIT_USAGE
+from ._diff import diff
 from ._evaluate import evaluate
 from ._explain import explain
+from ._report import report
 from ._schema import schema
 from ._test import test
 from ._timeline import timeline
@@ -27,7 +29,7 @@ def cli() -> None:
     """
 
 
-for _command in (validate, test, schema, evaluate, explain, timeline):
+for _command in (validate, test, diff, schema, evaluate, explain, timeline, report):
     cli.add_command(_command)
 
 
