@@ -1,0 +1,232 @@
+"""``slarules report POLICY TICKETS --as-of INSTANT``: the SLA review in four formats."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from slarules._errors import PolicyError, TicketError, UsageError
+from slarules.engine import as_ticket
+from slarules.report import FORMATS, ReportAccumulator, ReportOptions, render
+from slarules.report._sources import PARQUET_SUFFIXES, iter_parquet
+
+from ._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    InputError,
+    TicketRecord,
+    check_record,
+    load_policy_or_exit,
+    read_tickets,
+)
+
+__all__ = ["report"]
+
+_SUFFIX = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
+
+
+def _as_of(text: str, zone: str) -> datetime:
+    """An ISO instant with an offset, or a date (its midnight in the policy's zone)."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            return datetime.combine(date.fromisoformat(raw), time(), ZoneInfo(zone))
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"--as-of {text!r} is not an ISO 8601 instant; write e.g. 2025-11-01T00:00:00+08:00 "
+            "or a date such as 2025-11-01 (midnight in the policy's time zone)"
+        ) from None
+    if parsed.tzinfo is None:
+        raise InputError(f"--as-of {text!r} has no UTC offset; add one, e.g. +08:00 or Z")
+    return parsed
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not a date; write e.g. 2025-10-01") from None
+
+
+def _records(path: str) -> Iterator[TicketRecord]:
+    if path.endswith(PARQUET_SUFFIXES):
+        if not Path(path).is_file():
+            raise InputError(f"{path}: no such file")
+        for i, row in enumerate(iter_parquet(path)):
+            yield TicketRecord(path, i + 1, row)
+    else:
+        yield from read_tickets(path)
+
+
+def _open_out(path: Path) -> IO[str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be written ({exc.strerror})") from None
+
+
+def _csv_paths(output: str) -> tuple[Path, Path]:
+    out = Path(output)
+    if out.suffix.lower() == ".csv":
+        return out, out.with_name(out.stem + "-stages.csv")
+    return out / "summary.csv", out / "stages.csv"
+
+
+@click.command("report")
+@click.argument("policy_path", metavar="POLICY")
+@click.argument("tickets", metavar="TICKETS")
+@click.option(
+    "--as-of",
+    "as_of_text",
+    required=True,
+    help="The instant every ticket is evaluated at (ISO 8601 with offset, or a date).",
+)
+@click.option("--from", "from_text", metavar="DATE", help="First day of the range (inclusive).")
+@click.option("--to", "to_text", metavar="DATE", help="Last day of the range (inclusive).")
+@click.option(
+    "--period",
+    type=click.Choice(["month", "week", "day"]),
+    default="month",
+    show_default=True,
+    help="The period of trends and of the default range.",
+)
+@click.option(
+    "--period-by",
+    type=click.Choice(["decided", "created"]),
+    default="decided",
+    show_default=True,
+    help="Count a stage in the period it was decided or created.",
+)
+@click.option(
+    "--by",
+    "by_text",
+    metavar="FIELD,...",
+    help="Break down by these fields (default: the policy's report.by).",
+)
+@click.option(
+    "--risk",
+    type=float,
+    default=0.75,
+    show_default=True,
+    help="Open stages past this share of their limit are at risk.",
+)
+@click.option(
+    "--closed-only", is_flag=True, help="Leave out stages still open past their deadline."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format (default: from the -o suffix, else md).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write here (csv: a folder, or FILE.csv plus FILE-stages.csv).",
+)
+@click.option(
+    "--charts/--no-charts",
+    default=None,
+    help="HTML charts (default: when vl-convert-python is installed).",
+)
+def report(
+    policy_path: str,
+    tickets: str,
+    as_of_text: str,
+    from_text: str | None,
+    to_text: str | None,
+    period: Any,
+    period_by: Any,
+    by_text: str | None,
+    risk: float,
+    closed_only: bool,
+    fmt: str | None,
+    output: str | None,
+    charts: bool | None,
+) -> None:
+    """The SLA review of TICKETS (JSON Lines, JSON, YAML, Parquet; - for stdin) under POLICY.
+
+    Every ticket is evaluated at --as-of, so the same inputs always give the same report.
+    Exit status: 0 report written, 1 invalid policy or some tickets could not be
+    evaluated (each is reported on stderr; the report leaves them out), 2 usage error or
+    unreadable input.
+    """
+    if fmt is None:
+        fmt = _SUFFIX.get(Path(output).suffix.lower(), "md") if output else "md"
+    policy = load_policy_or_exit(policy_path)
+    by = tuple(b.strip() for b in by_text.split(",") if b.strip()) if by_text else None
+    try:
+        options = ReportOptions(
+            as_of=_as_of(as_of_text, policy.timezone),
+            start=_date(from_text, "--from"),
+            end=_date(to_text, "--to"),
+            period=period,
+            period_by=period_by,
+            by=by,
+            risk=risk,
+            closed_only=closed_only,
+        )
+        sink, stage_file = None, None
+        if fmt == "csv" and output:
+            from slarules.report.render_csv import StageRowWriter
+
+            summary_path, stages_path = _csv_paths(output)
+            stage_file = _open_out(stages_path)
+            acc = ReportAccumulator(policy, options)
+            sink = StageRowWriter(stage_file, acc.measures.by)
+            acc.stage_rows = sink
+        else:
+            acc = ReportAccumulator(policy, options)
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
+    except PolicyError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    try:
+        for record in _records(tickets):
+            try:
+                check_record(record)
+                acc.add_ticket(as_ticket(record.data))
+            except TicketError as exc:
+                click.echo(f"{record.where}: error: {exc}", err=True)
+                acc.reject(record.where, str(exc))
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        if stage_file is not None:
+            stage_file.close()
+    result = acc.finish()
+    try:
+        text = render(result, fmt, charts=charts)
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
+    if fmt == "csv" and output:
+        with _open_out(summary_path) as f:
+            f.write(text)
+        click.echo(
+            f"wrote {summary_path} and {stages_path} ({sink.rows if sink else 0} stage rows)",
+            err=True,
+        )
+    elif output:
+        with _open_out(Path(output)) as f:
+            f.write(text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.write(text)
+    if acc.tickets_rejected:
+        n = acc.tickets_rejected
+        click.echo(f"{n} ticket{'s' if n != 1 else ''} could not be evaluated", err=True)
+    raise SystemExit(EXIT_FAILED if acc.tickets_rejected else EXIT_OK)
