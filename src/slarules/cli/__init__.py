@@ -12,7 +12,6 @@ from ._diff import diff
 from ._evaluate import evaluate
 from ._explain import explain
 from ._report import report
-from ._report import report
 from ._schema import schema
 from ._test import test
 from ._timeline import timeline
