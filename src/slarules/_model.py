@@ -275,6 +275,16 @@ class StepSpec(_Spec):
     )
 
 
+def _not_null(schema: dict[str, Any]) -> None:
+    """Omitted is fine, but an explicit null is refused: keep editors from offering it."""
+    options = schema.get("anyOf")
+    if isinstance(options, list):
+        kept = [o for o in options if o != {"type": "null"}]
+        schema.pop("anyOf")
+        schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+    schema.pop("default", None)
+
+
 class StageSpec(_Spec):
     """A clock: starts at one event, stops at another, pauses, has a target per priority."""
 
@@ -305,6 +315,7 @@ class StageSpec(_Spec):
     )
     target: StageTarget | None = Field(
         None,
+        json_schema_extra=_not_null,
         description=(
             "The time limit: one expression for every priority, or a mapping of priority id "
             "to expression. Omit it (or write 'none') to track the stage without a deadline."
@@ -410,6 +421,7 @@ class PolicySpec(_Spec):
         None,
         description="Where the business measures live (satisfaction, complaints, overdue "
         "reasons, first-contact resolution) for `slarules report`. See docs/report.md.",
+        examples=[{"satisfaction": {"field": "satisfaction_score"}}],
     )
 
     @field_validator("id")

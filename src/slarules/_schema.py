@@ -34,6 +34,20 @@ def _retarget(node: Any) -> Any:
     return node
 
 
+def _one_of_as_any_of(node: Any) -> Any:
+    """Tagged unions come out as ``oneOf``, but their branches may overlap in JSON Schema
+    (``{due, calendar}`` is also a mapping of priority to text): the tag decides, so
+    ``anyOf`` is the faithful translation."""
+    if isinstance(node, dict):
+        return {
+            ("anyOf" if key == "oneOf" else key): _one_of_as_any_of(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_one_of_as_any_of(v) for v in node]
+    return node
+
+
 def _use_condition(node: Any) -> Any:
     """Point every condition-valued key at the condition definition."""
     if isinstance(node, dict):
@@ -55,7 +69,7 @@ def _use_condition(node: Any) -> Any:
 
 def policy_schema() -> dict[str, Any]:
     """The draft-07 JSON Schema of a policy file."""
-    raw = PolicySpec.model_json_schema(by_alias=True)
+    raw = _one_of_as_any_of(PolicySpec.model_json_schema(by_alias=True))
     definitions = {name: _retarget(d) for name, d in raw.get("$defs", {}).items()}
     cond = condition_json_schema()
     cond_defs = cond.pop("definitions", {})
