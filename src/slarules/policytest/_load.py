@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -76,11 +76,19 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(
-        self, code: str, message: str, path: tuple[str | int, ...], hint: str | None = None
+        self,
+        code: str,
+        message: str,
+        path: tuple[str | int, ...],
+        hint: str | None = None,
+        *,
+        at_key: bool = False,
     ) -> None:
-        self.problems.append(
-            self.source_map.locate(Problem(code, message, hint, path, file=self.file))
-        )
+        problem = Problem(code, message, hint, path, file=self.file)
+        mark = self.source_map.key(path) if at_key else None
+        if mark is not None:
+            problem = replace(problem, line=mark.line, column=mark.column)
+        self.problems.append(self.source_map.locate(problem))
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
         mark = self.source_map.value(path)
@@ -149,6 +157,7 @@ def _check_names(
                 f"the policy has no stage {name!r}",
                 (*base, "stages", name),
                 did_you_mean(name, stages) or f"its stages are {', '.join(stages)}",
+                at_key=True,
             )
         for key in ("elapsed", "remaining"):
             value = getattr(stage, key)
