@@ -44,8 +44,6 @@ __all__ = ["DaskResult", "aggregate", "due_actions", "evaluate", "read_tickets"]
 
 R = TypeVar("R")
 
-_ERROR_COLUMNS = ("error_row", "error_where", "error")
-
 
 class DaskResult(NamedTuple):
     """Stage rows and bad tickets of ``evaluate(..., errors="collect")``, both lazy.
@@ -69,11 +67,13 @@ def _meta(schema: pa.Schema) -> pd.DataFrame:
 def read_tickets(path: str | os.PathLike[str], **options: Any) -> dd.DataFrame:
     """Tickets from Parquet (a file, a folder, a glob, ``s3://...``) as a dask dataframe.
 
-    Columns keep their Arrow types (``dtype_backend="pyarrow"``); large files are split
-    at row groups, so a single big file still gives many partitions.
+    Columns keep their Arrow types (``dtype_backend="pyarrow"``), and each row group is a
+    partition (``split_row_groups=True``), so a single big file still spreads over the
+    cluster: write row groups of about 100,000 tickets. ``options`` go to
+    ``dask.dataframe.read_parquet``.
     """
     options.setdefault("dtype_backend", "pyarrow")
-    options.setdefault("split_row_groups", "infer")
+    options.setdefault("split_row_groups", True)
     try:
         frame: dd.DataFrame = dd.read_parquet(os.fspath(path), **options)
     except FileNotFoundError:
@@ -102,6 +102,26 @@ def _where(info: dict[str, Any] | None) -> str:
     return f"partition {number}"
 
 
+def _combined_schema() -> pa.Schema:
+    fields = [f.with_nullable(True) for f in stages_schema()]
+    fields += [
+        pa.field("error_row", pa.int64()),
+        pa.field("error_where", pa.string()),
+        pa.field("error", pa.string()),
+    ]
+    return pa.schema(fields)
+
+
+def _nulls(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with every other column of ``schema`` added as nulls, in its order."""
+    n = table.num_rows
+    columns = [
+        table.column(f.name) if f.name in table.column_names else pa.nulls(n, f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def _stages_part(
     part: pd.DataFrame,
     ref: PolicyRef,
@@ -110,42 +130,16 @@ def _stages_part(
     partition_info: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     policy = cached_policy(ref)
-    result = evaluate_batch(policy, _table(part), at, errors=errors, source=_where(partition_info))
-    frame = _pandas(result.stages)
-    if errors == "collect":
-        bad = result.errors
-        extra = pa.table(
-            {
-                "error_row": bad.column("row"),
-                "ticket_id": bad.column("ticket_id"),
-                "error_where": bad.column("where"),
-                "error": bad.column("error"),
-            }
-        )
-        frame = _combined(frame, _pandas(extra))
-    return frame
-
-
-def _combined(stages: pd.DataFrame, bad: pd.DataFrame) -> pd.DataFrame:
-    for name in _ERROR_COLUMNS:
-        if name not in stages:
-            stages[name] = pd.Series([None] * len(stages), dtype=bad[name].dtype)
-    out: pd.DataFrame = pd.concat([stages, bad.reindex(columns=stages.columns)], ignore_index=True)
-    return out
-
-
-def _collect_meta() -> pd.DataFrame:
-    bad = _pandas(
-        pa.table(
-            {
-                "error_row": pa.array([], pa.int64()),
-                "ticket_id": pa.array([], pa.string()),
-                "error_where": pa.array([], pa.string()),
-                "error": pa.array([], pa.string()),
-            }
-        )
+    table = _table(part)
+    result = evaluate_batch(
+        policy, table, at, errors=errors, source=_where(partition_info), actions=False
     )
-    return _combined(_meta(stages_schema()), bad)
+    if errors == "raise":
+        return _pandas(result.stages)
+    schema = _combined_schema()
+    bad = result.errors.rename_columns(["error_row", "ticket_id", "error_where", "error"])
+    both = pa.concat_tables([_nulls(result.stages, schema), _nulls(bad, schema)])
+    return _pandas(both)
 
 
 def evaluate(
@@ -172,10 +166,10 @@ def evaluate(
             _stages_part, ref, at, "raise", meta=_meta(stages_schema()), align_dataframes=False
         )
     both = frame.map_partitions(
-        _stages_part, ref, at, "collect", meta=_collect_meta(), align_dataframes=False
+        _stages_part, ref, at, "collect", meta=_meta(_combined_schema()), align_dataframes=False
     )
     ok = both[both["error"].isna()][list(stages_schema().names)]
-    bad = both[both["error"].notna()][["error_row", "ticket_id", "error_where", "error"]]
+    bad = both[~both["error"].isna()][["error_row", "ticket_id", "error_where", "error"]]
     return DaskResult(ok, bad)
 
 

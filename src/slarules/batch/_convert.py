@@ -138,6 +138,12 @@ def _parse_json(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        if text.startswith(("{'", "[{'", "['")):
+            return _Bad(
+                f"not valid JSON ({exc.msg}); it looks like a Python value turned into text, "
+                "as dask does to object columns (dataframe.convert-string): keep Arrow types "
+                "with to_pandas(types_mapper=pandas.ArrowDtype)"
+            )
         return _Bad(f"not valid JSON ({exc.msg})")
 
 

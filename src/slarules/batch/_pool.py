@@ -31,6 +31,7 @@ R = TypeVar("R")
 ChunkFn = Callable[["Policy", list[Record]], R]
 
 DEFAULT_ROWS = 10_000
+CONNECT_TIMEOUT = "10s"  # how long to try reaching a Dask scheduler
 
 
 def run_chunk(ref: PolicyRef, fn: Callable[[Policy, list[Record]], R], chunk: Chunk) -> R:
@@ -67,7 +68,7 @@ def _local(ref: PolicyRef, fn: Any, chunks: list[Chunk], workers: int) -> Iterat
 def _dask(ref: PolicyRef, fn: Any, chunks: list[Chunk], address: str) -> Iterator[Any]:
     distributed = require("distributed")
     try:
-        client = distributed.Client(address, timeout="10s", set_as_default=False)
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:

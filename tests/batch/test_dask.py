@@ -1,0 +1,152 @@
+"""``slarules.dask`` on a real ``distributed.LocalCluster`` (2 worker processes, 1 thread each)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+import dask  # noqa: E402
+import dask.dataframe as dd  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import slarules.dask as sd  # noqa: E402
+from slarules import Policy, TicketError, UsageError  # noqa: E402
+from slarules.batch import Record, evaluate_batch, map_chunks, stages_schema  # noqa: E402
+from slarules.batch._cache import compile_count  # noqa: E402
+
+from .helpers import AT, POLICY  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _generate(n: int) -> pa.Table:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from generate_parquet_tickets import generate
+    finally:
+        sys.path.pop(0)
+    return generate(n, seed=3)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            worker_dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def tickets_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dask") / "tickets.parquet"
+    pq.write_table(_generate(2_000), path, row_group_size=250)  # 8 row groups
+    return path
+
+
+def _sorted(table: pa.Table) -> list[dict[str, Any]]:
+    return sorted(table.to_pylist(), key=lambda r: (r["ticket_id"], r["stage"]))
+
+
+def _table(frame: Any, schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False).cast(schema)
+
+
+def test_evaluate_on_a_cluster_equals_one_process(client: Any, tickets_path: Path) -> None:
+    expected = evaluate_batch(POLICY, pq.read_table(tickets_path), AT)
+    lazy = sd.evaluate(POLICY, tickets_path, AT)
+    assert lazy.npartitions > 1  # one file, split at row groups
+    got = _table(lazy.compute(), stages_schema())
+    assert _sorted(got) == _sorted(expected.stages)
+    actions = sd.due_actions(POLICY, str(tickets_path), AT).compute()
+    assert len(actions) == expected.actions.num_rows
+    compiled = client.run(compile_count)
+    assert len(compiled) == 2
+    assert all(count <= 1 for count in compiled.values()), compiled  # not once per partition
+
+
+def test_dask_dataframe_input_and_collect(client: Any) -> None:
+    table = _generate(300)
+    rows = table.to_pylist()
+    rows[5]["fields"]["level"] = "bogus"
+    bad = pa.Table.from_pylist(rows, schema=table.schema)
+    frame = bad.to_pandas(types_mapper=pd.ArrowDtype)  # object columns would become text
+    ddf = dd.from_pandas(frame, npartitions=3)
+    result = sd.evaluate(POLICY, ddf, AT, errors="collect")
+    stages, errors = dask.compute(result.stages, result.errors)
+    assert len(stages) == 299 * len(POLICY.stages)
+    assert errors["ticket_id"].tolist() == ["AS-6"]
+    assert "not an allowed value" in errors["error"].iloc[0]
+    assert errors["error_where"].iloc[0] == "partition 0 row 6"
+    assert list(stages.columns) == stages_schema().names
+    text = dd.from_pandas(bad.to_pandas(), npartitions=1)  # dicts turned into text by dask
+    with pytest.raises(TicketError, match="convert-string"):
+        sd.evaluate(POLICY, text, AT).compute()
+    with pytest.raises(TicketError, match="AS-6"):
+        sd.evaluate(POLICY, ddf, AT).compute()
+
+
+def priorities(policy: Policy, records: list[Record]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in records:
+        p = policy.evaluate(record.data, at=AT).priority
+        counts[p] = counts.get(p, 0) + 1
+    return counts
+
+
+def merge(parts: Sequence[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in parts:
+        for k, v in part.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def test_aggregate_matches_map_chunks(client: Any, tickets_path: Path) -> None:
+    on_cluster = sd.aggregate(POLICY, tickets_path, priorities, merge)
+    local = merge(list(map_chunks(POLICY, tickets_path, priorities, rows=500)))
+    assert on_cluster == local
+    assert sum(local.values()) == 2_000
+    lazy = sd.aggregate(POLICY, tickets_path, priorities, merge, compute=False)
+    assert lazy.compute() == local
+
+
+def test_map_chunks_on_a_scheduler(client: Any, tickets_path: Path) -> None:
+    address = client.scheduler.address
+    fn = functools.partial(priorities)
+    parts = list(map_chunks(POLICY, tickets_path, fn, scheduler=address, rows=500))
+    assert merge(parts) == merge(list(map_chunks(POLICY, tickets_path, fn, rows=500)))
+
+
+def test_mistakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("slarules.batch._pool.CONNECT_TIMEOUT", "1s")
+    with pytest.raises(UsageError, match=r"dask\.dataframe\.DataFrame or a Parquet path"):
+        sd.evaluate(POLICY, [1, 2], AT)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="errors must be"):
+        sd.evaluate(POLICY, "x.parquet", AT, errors="skip")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
+        list(
+            map_chunks(
+                POLICY,
+                ROOT / "examples" / "after-sales-tickets.jsonl",
+                priorities,
+                scheduler="tcp://127.0.0.1:9",
+            )
+        )

@@ -1,0 +1,115 @@
+"""Chunks of ticket files and ``map_chunks``, in process and on a local process pool."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from slarules import Policy, UsageError
+from slarules.batch import Record, chunks_of, map_chunks, read_chunk
+from slarules.batch._cache import PolicyRef, cached_policy
+
+from .helpers import AT, POLICY, example_tickets
+
+
+def _write_jsonl(path: Path, tickets: list[dict[str, Any]], *, bad_line: int | None = None) -> Path:
+    lines = [json.dumps(t) for t in tickets]
+    if bad_line is not None:
+        lines.insert(bad_line, "{oops")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _many(n: int) -> list[dict[str, Any]]:
+    base = example_tickets()
+    return [{**base[i % len(base)], "id": f"T-{i}"} for i in range(n)]
+
+
+def count_priorities(policy: Policy, records: list[Record], at: datetime) -> dict[str, Any]:
+    """A partial aggregate, the way a report would write one."""
+    out: dict[str, Any] = {"lines": [], "errors": []}
+    for record in records:
+        try:
+            if record.problem:
+                raise ValueError(record.problem)
+            ev = policy.evaluate(record.data, at=at)
+        except Exception as exc:
+            out["errors"].append(f"{record.where}: {exc}")
+            continue
+        out["lines"].append((record.row, ev.ticket_id, ev.priority))
+    return out
+
+
+def test_jsonl_chunks_cover_every_line(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(25), bad_line=7)
+    chunks = chunks_of(path, rows=10)
+    assert [c.first for c in chunks] == [0, 10, 20]
+    records = [r for c in chunks for r in read_chunk(c)]
+    assert [r.row for r in records] == list(range(26))
+    assert records[7].problem is not None
+    assert records[7].problem.startswith("not valid JSON")
+    assert records[8].where == f"{path}:9"
+    assert records[8].data["id"] == "T-7"
+
+
+def test_parquet_chunks(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from slarules.batch import read_json
+
+    src = _write_jsonl(tmp_path / "t.jsonl", _many(50))
+    table = read_json(src)
+    many = tmp_path / "many.parquet"
+    pq.write_table(table, many, row_group_size=5)  # 10 row groups
+    chunks = chunks_of(many, rows=12, parts=2)
+    assert [(c.start, c.stop, c.first) for c in chunks] == [
+        (0, 2, 0),
+        (2, 4, 10),
+        (4, 6, 20),
+        (6, 8, 30),
+        (8, 10, 40),
+    ]
+    one = tmp_path / "one.parquet"
+    pq.write_table(table, one)  # a single row group: cut inside it
+    chunks = chunks_of(one, rows=12, parts=2)
+    assert len(chunks) == 4
+    assert [c.first for c in chunks] == [0, 13, 26, 39]
+    ids = [r.data["id"] for c in chunks for r in read_chunk(c)]
+    assert ids == [f"T-{i}" for i in range(50)]
+    assert read_chunk(chunks[1])[0].where == f"{one} row 14"
+    _ = pa
+
+
+def test_chunk_mistakes(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="only JSON Lines"):
+        chunks_of(tmp_path / "t.yaml")
+    with pytest.raises(UsageError, match="no such file"):
+        chunks_of(tmp_path / "missing.jsonl")
+    with pytest.raises(UsageError, match="workers must be at least 1"):
+        map_chunks(POLICY, tmp_path / "t.jsonl", count_priorities, workers=0)
+
+
+def test_map_chunks_in_process_and_on_a_pool(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(40), bad_line=3)
+    fn = functools.partial(count_priorities, at=AT)
+    one = list(map_chunks(POLICY, path, fn, rows=7))
+    two = list(map_chunks(POLICY, path, fn, rows=7, workers=2))
+    assert one == two
+    lines = [line for part in two for line in part["lines"]]
+    assert [row for row, _, _ in lines] == [r for r in range(41) if r != 3]
+    assert [e.split(": ")[0] for part in two for e in part["errors"]] == [f"{path}:4"]
+
+
+def test_policy_ref_compiles_once_per_process() -> None:
+    ref = PolicyRef.of(POLICY)
+    assert PolicyRef.of(ref) is ref
+    first = cached_policy(ref)
+    assert first is cached_policy(PolicyRef.of(POLICY))
+    assert first == POLICY
+    assert cached_policy(POLICY) is POLICY
+    assert "PolicyRef('sha256:" in repr(ref)
