@@ -351,3 +351,14 @@ def test_compile_condition_accepts_plain_sequences() -> None:
 
 def test_an_undeclared_extra_field_cannot_be_tested() -> None:
     assert only_problem({"colour": "red"}).code == "unknown-field"
+
+
+def test_env_is_immutable_and_shows_its_contents() -> None:
+    e = Env({"level": "urgent"}, priority="urgent")
+    with pytest.raises(AttributeError):
+        e.priority = "routine"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del e.status
+    assert "priority='urgent'" in repr(e)
+    assert e.events == {}
+    assert e.at is None

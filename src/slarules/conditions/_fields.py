@@ -7,7 +7,7 @@ field; ``FieldSet.validate`` runs them over one ticket and returns a read-only m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from slarules._errors import Path, PolicyError, Problem, TicketError
 
 from ._types import FieldType, TypeName
-from ._values import BadValue, ticket_value
+from ._values import BadValue, converter, ticket_value
 
 __all__ = ["FieldSet", "FieldSpec", "ReadOnlyFields"]
 
@@ -178,6 +178,7 @@ class _Slot:
     default: Any
     required: bool
     children: tuple[_Slot, ...] | None  # for objects: the properties
+    convert: Callable[[Any], Any]
 
 
 class FieldSet:
@@ -285,7 +286,7 @@ def _compile_slots(
                         (*path, "default"),
                     )
                 )
-        slots.append(_Slot(name, ftype, default, spec.required, children))
+        slots.append(_Slot(name, ftype, default, spec.required, children, converter(ftype)))
     return tuple(slots)
 
 
@@ -318,7 +319,7 @@ def _validate_object(
             out[slot.name] = _validate_object(slot.children, value, path + ".", ticket_id)
             continue
         try:
-            out[slot.name] = ticket_value(slot.type, value)
+            out[slot.name] = slot.convert(value)
         except BadValue as exc:
             raise TicketError(
                 f"field {path!r}: {exc.message}; it accepts {slot.type.describe()}",
