@@ -170,6 +170,19 @@ def _wrong_type(kind: str, loc: Path, got: Any) -> tuple[str, str | None] | None
     return message, hint
 
 
+def _wrong_root(model: type[BaseModel], got: Any) -> tuple[str, str]:
+    """The whole document (or mapping) is not a mapping."""
+    noun = SECTION_NAMES.get(model.__name__, "setting").removesuffix(" setting")
+    if got is None:
+        return f"the {noun} is empty", "write its settings as 'key: value' lines"
+    return (
+        f"a {noun} is a mapping of settings, not {_describe(got)}",
+        "write its settings as 'key: value' lines, e.g. 'slarules: 1'"
+        if noun == "policy"
+        else "write its settings as 'key: value' lines",
+    )
+
+
 def _unknown_key(model: type[BaseModel], loc: Path, path: Path) -> Problem:
     key = str(loc[-1]) if loc else "?"
     section = _model_at(model, loc[:-1])
@@ -224,6 +237,8 @@ def _problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem:
         if isinstance(got, str):
             hint = did_you_mean(got, [o for o in options if o]) or hint
         msg = f"{got!r} is not allowed for {_name(loc)!r}"
+    elif not loc and kind in _EXPECTED:
+        msg, hint = _wrong_root(model, err.get("input"))
     else:
         friendly = _wrong_type(kind, loc, err.get("input"))
         if friendly is not None:
