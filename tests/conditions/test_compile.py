@@ -362,3 +362,8 @@ def test_env_is_immutable_and_shows_its_contents() -> None:
     assert "priority='urgent'" in repr(e)
     assert e.events == {}
     assert e.at is None
+
+
+def test_describe_keeps_the_authors_order_of_values() -> None:
+    assert cond({"level": ["routine", "urgent"]}).describe() == "level is one of routine, urgent"
+    assert cond({"tags": {"none_of": ["b", "a"]}}).describe() == "tags include none of b, a"

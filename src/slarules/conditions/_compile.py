@@ -369,7 +369,7 @@ class _Compiler:
             self.fail(exc.code, exc.message, exc.hint, path)
             return None
         get = target.get
-        value = operand
+        value = frozenset(operand) if isinstance(operand, list) else operand
         if kind == "priority" and name in _ORDERING:
             get = self._rank_getter()
             value = _ranked(operand, self.ranks)
@@ -421,7 +421,7 @@ class _Compiler:
                     f"the low end {lo} is above the high end {hi}", "write [low, high]", "bad-value"
                 )
             return (lo, hi)
-        return frozenset(values) if shape in ("many", "items") else tuple(values)
+        return list(dict.fromkeys(values))  # in the author's order, for describe()
 
     def one(self, ftype: FieldType, raw: Any) -> Any:
         if ftype.kind == "priority":

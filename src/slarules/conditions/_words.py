@@ -35,8 +35,8 @@ def _show(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, frozenset):
-        return ", ".join(sorted(_show(v) for v in value))
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
     if isinstance(value, tuple):
         return " and ".join(_show(v) for v in value)
     if hasattr(value, "pattern"):
