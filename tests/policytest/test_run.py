@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from slarules import Policy, PolicyError, UsageError
-from slarules.policytest import Failure, load_test_file, run_case, run_file, run_paths
+from slarules.policytest import (
+    Failure,
+    find_test_files,
+    load_test_file,
+    run_case,
+    run_file,
+    run_paths,
+)
 
 from .conftest import POLICY, WriteTest
 
@@ -261,3 +268,15 @@ def test_run_paths_raises_for_a_malformed_test_file(write_test: WriteTest, tmp_p
     with pytest.raises(PolicyError) as info:
         run_paths([tmp_path])
     assert info.value.problems[0].file == str(tmp_path / "mini.test.yaml")
+
+
+def test_a_policy_file_named_stands_for_the_test_file_beside_it(
+    write_test: WriteTest, tmp_path: Path
+) -> None:
+    write_test(
+        HEAD
+        + "  - {name: a, ticket: u, at: 2025-10-09T14:30:00+08:00, expect: {priority: urgent}}\n"
+    )
+    assert find_test_files([tmp_path / "mini.yaml", tmp_path / "mini.test.yaml"]) == [
+        tmp_path / "mini.test.yaml"
+    ]

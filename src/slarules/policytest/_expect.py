@@ -17,7 +17,13 @@ from slarules.engine import Action, Evaluation, StageResult
 
 from ._spec import ActionMatcherSpec, ExpectSpec, StageExpectSpec
 
-__all__ = ["Expectation", "build_expectations", "describe_action", "format_instant"]
+__all__ = [
+    "Expectation",
+    "build_expectations",
+    "describe_action",
+    "format_instant",
+    "parse_signed",
+]
 
 Probe = Callable[[Evaluation], str | None]  # the actual value when the claim fails, else None
 
@@ -51,7 +57,7 @@ def _signed(delta: timedelta | None) -> str:
     return format_duration(delta)
 
 
-def _parse_signed(text: str) -> timedelta:
+def parse_signed(text: str) -> timedelta:
     text = text.strip()
     if text.startswith("-"):
         return -parse_duration(text[1:].strip())
@@ -101,6 +107,16 @@ def _matches(matcher: ActionMatcherSpec, action: Action) -> bool:
 Locate = Callable[[tuple[str | int, ...]], int | None]
 
 
+def _instant_of(key: str, zone: tzinfo | None) -> Callable[[StageResult], str]:
+    """Reads one instant of a stage result, shown in ``zone``."""
+
+    def read(result: StageResult) -> str:
+        value: datetime | None = getattr(result, key)
+        return format_instant(value, zone)
+
+    return read
+
+
 def _stage_expectations(
     name: str, spec: StageExpectSpec, locate: Locate, base: tuple[str | int, ...], tz: tzinfo
 ) -> list[Expectation]:
@@ -120,15 +136,11 @@ def _stage_expectations(
         if key in written:
             want: datetime | None = getattr(spec, key)
             zone = want.tzinfo if want is not None else tz
-            claim(
-                key,
-                format_instant(want, zone),
-                lambda r, k=key, z=zone: format_instant(getattr(r, k), z),  # type: ignore[misc]
-            )
+            claim(key, format_instant(want, zone), _instant_of(key, zone))
     if spec.elapsed is not None:
-        claim("elapsed", _signed(_parse_signed(spec.elapsed)), lambda r: _signed(r.elapsed))
+        claim("elapsed", _signed(parse_signed(spec.elapsed)), lambda r: _signed(r.elapsed))
     if spec.remaining is not None:
-        claim("remaining", _signed(_parse_signed(spec.remaining)), lambda r: _signed(r.remaining))
+        claim("remaining", _signed(parse_signed(spec.remaining)), lambda r: _signed(r.remaining))
     return out
 
 

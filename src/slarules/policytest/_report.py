@@ -18,14 +18,12 @@ from ._run import CaseResult, Failure, RunResult
 
 __all__ = ["FORMATS", "render", "render_junit"]
 
-Report = RunResult
-
 
 def _where(file: str, line: int | None) -> str:
     return f"{file}:{line}" if line is not None else file
 
 
-def _text(report: Report, verbose: bool) -> str:
+def _text(report: RunResult, verbose: bool) -> str:
     lines: list[str] = [str(p) for p in report.problems]
     for file, results in report.by_file().items():
         bad = [r for r in results if not r.passed]
@@ -92,7 +90,7 @@ def _problem_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
-def _github(report: Report, verbose: bool) -> str:
+def _github(report: RunResult, verbose: bool) -> str:
     lines = [_problem_annotation(p) for p in report.problems]
     for result in report.results:
         lines.extend(_annotation(result.file, result, f) for f in result.failures)
@@ -109,7 +107,7 @@ def _failure_dict(failure: Failure) -> dict[str, Any]:
     }
 
 
-def _json(report: Report, verbose: bool) -> str:
+def _json(report: RunResult, verbose: bool) -> str:
     policies = {f.path: f.policy.id for f in report.files}
     data = {
         "ok": report.ok,
@@ -137,19 +135,19 @@ def _json(report: Report, verbose: bool) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-FORMATS: dict[str, Callable[[Report, bool], str]] = {
+FORMATS: dict[str, Callable[[RunResult, bool], str]] = {
     "text": _text,
     "json": _json,
     "github": _github,
 }
 
 
-def render(report: Report, fmt: str, *, verbose: bool = False) -> str:
+def render(report: RunResult, fmt: str, *, verbose: bool = False) -> str:
     """The report in ``fmt`` (one of ``FORMATS``)."""
     return FORMATS[fmt](report, verbose)
 
 
-def render_junit(report: Report) -> str:
+def render_junit(report: RunResult) -> str:
     """JUnit XML: one ``testsuite`` per test file, one ``testcase`` per case."""
     root = ET.Element(
         "testsuites",

@@ -118,10 +118,19 @@ class RunResult:
         return out
 
 
+def _tests_of(path: Path) -> Path | None:
+    if path.name.endswith(TEST_SUFFIXES) or path.suffix not in (".yaml", ".yml"):
+        return None
+    tests = path.with_name(path.stem + ".test" + path.suffix)
+    return tests if tests.is_file() else None
+
+
 def find_test_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files named, and the ``*.test.yaml`` files under folders named, in a stable order.
 
-    Raises ``UsageError`` for a path that does not exist.
+    A policy file named (``x.yaml`` with an ``x.test.yaml`` beside it) stands for its test
+    file, so a hook can pass the files that changed. Raises ``UsageError`` for a path that
+    does not exist.
     """
     found: list[Path] = []
     for raw in paths:
@@ -133,7 +142,8 @@ def find_test_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 if child.is_file() and child.name.endswith(TEST_SUFFIXES)
             )
         elif path.is_file():
-            found.append(path)
+            tests = _tests_of(path)
+            found.append(tests if tests is not None else path)
         else:
             raise UsageError(f"{raw}: no such file or folder")
     return list(dict.fromkeys(found))
