@@ -144,3 +144,27 @@ def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 def test_no_path_at_all_is_a_usage_error() -> None:
     code, _, _ = run("test")
     assert code == 2
+
+
+def test_a_malformed_test_file_is_an_error_in_junit_and_a_problem_in_json(
+    write_test: WriteTest, tmp_path: Path
+) -> None:
+    path = write_test(CASES.replace("bad deadline", "good"))
+    report = tmp_path / "junit.xml"
+    code, out, _ = run("test", "--format", "json", "--junit-xml", str(report), str(path))
+    assert code == 1
+    data = json.loads("\n".join(out))
+    assert (data["ok"], data["tests"]) == (False, 0)
+    assert [(p["line"], p["code"]) for p in data["problems"]] == [(10, "duplicate-case")]
+    root = ET.parse(report).getroot()
+    assert root.get("errors") == "1"
+    error = root.find("testsuite/testcase/error")
+    assert error is not None
+    assert error.text is not None
+    assert "duplicate-case" in error.text
+
+
+def test_github_format_annotates_problems_of_malformed_files(write_test: WriteTest) -> None:
+    path = write_test(CASES.replace("bad deadline", "good"))
+    _, out, _ = run("test", "--format", "github", str(path))
+    assert out[0].startswith(f"::error file={path},line=10,col=11,title=slarules duplicate-case::")
