@@ -15,6 +15,7 @@ import pytest
 from slarules import Policy, PolicyError, Problem, load_policy
 
 BROKEN = Path(__file__).parent / "policies" / "broken"
+ERRORS_MD = Path(__file__).parent.parent / "docs" / "errors.md"
 FILES = sorted(BROKEN.glob("*.yaml"))
 _HEADER = re.compile(r"^# (expect|warn): (.+)$")
 
@@ -184,3 +185,9 @@ def test_the_same_mistakes_from_a_mapping_carry_key_paths_instead_of_lines() -> 
     assert problem.path == ("stages", "first_response", "taget")
     assert problem.line is None
     assert str(problem).startswith("stages.first_response.taget: error[unknown-key]")
+
+
+def test_every_expected_code_is_documented_in_errors_md() -> None:
+    documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", ERRORS_MD.read_text()))
+    expected = {code for path in FILES for code, _ in _expectation(path)[1]}
+    assert expected - documented == set()
