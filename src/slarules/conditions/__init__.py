@@ -5,10 +5,12 @@ See ``docs/conditions.md``. Everything here is re-exported from the private modu
 
 from __future__ import annotations
 
-from ._compile import TRUE, Condition, Scope, compile_condition
+from ._compile import compile_condition
+from ._condition import TRUE, Condition
 from ._env import Env
 from ._fields import FieldSet, FieldSpec
 from ._regex import MAX_PATTERN_LENGTH
+from ._resolve import Scope
 from ._schema import condition_json_schema
 from ._select import first_match
 from ._types import MAX_STRING_LENGTH, FieldType

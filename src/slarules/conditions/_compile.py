@@ -8,97 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from slarules._errors import Path, PolicyError, Problem
 from slarules._suggest import did_you_mean
 
+from ._condition import Condition, always_false, always_true
 from ._env import Env
 from ._fields import FieldSet
 from ._fuse import Kernel, conjunction, disjunction, kernel
+from ._getters import rank_getter
 from ._nodes import All, Any_, Const, Leaf, Node, Not
-from ._operators import OPERATORS, Getter, Operator, Test
+from ._operators import OPERATORS, Operator, Test
 from ._regex import compile_regex
+from ._resolve import Scope, Target, resolve
 from ._types import FieldType
 from ._values import BadValue, operand_value
 from ._words import words
 
-__all__ = ["TRUE", "Condition", "Scope", "compile_condition"]
+__all__ = ["compile_condition"]
 
-Scope = Literal["priority", "stage"]
-BUILTINS = ("priority", "status", "events")
-_COMBINATORS = ("all", "any", "not")
 _ORDERING = frozenset({"lt", "lte", "gt", "gte", "between"})
 _SCALARS = (str, int, float, bool, date)
-
-
-class Condition(partial[bool]):
-    """A compiled condition: call it with an ``Env`` to get ``True`` or ``False``.
-
-    ``test`` is the bare closure; ``explain(env)`` gives the key path of the clause that made
-    it true; ``describe()`` says it in one sentence. ``fields_used`` and ``events_used`` name
-    what it reads; ``uses_priority`` and ``uses_status`` say whether it reads those built-ins.
-
-    A ``functools.partial`` of the closure, so that calling a condition costs a C-level call
-    rather than a Python ``__call__`` frame (the hot path of priority selection).
-    """
-
-    __slots__ = ("_node", "events_used", "fields_used", "test", "uses_priority", "uses_status")
-
-    test: Test
-    fields_used: frozenset[str]
-    events_used: frozenset[str]
-    uses_priority: bool
-    uses_status: bool
-    _node: Node
-
-    def __new__(
-        cls,
-        node: Node,
-        *,
-        fields_used: frozenset[str] = frozenset(),
-        events_used: frozenset[str] = frozenset(),
-        uses_priority: bool = False,
-        uses_status: bool = False,
-    ) -> Condition:
-        self = super().__new__(cls, node.test)
-        set_ = object.__setattr__
-        set_(self, "_node", node)
-        set_(self, "test", node.test)
-        set_(self, "fields_used", fields_used)
-        set_(self, "events_used", events_used)
-        set_(self, "uses_priority", uses_priority)
-        set_(self, "uses_status", uses_status)
-        return self
-
-    def explain(self, env: Env) -> Path | None:
-        """The key path (relative to the condition) of the clause that made it true, or None."""
-        return self._node.explain(env)
-
-    def describe(self) -> str:
-        """The condition in one sentence: ``level is urgent, or customer_grade is vip``."""
-        return self._node.describe()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("a Condition is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("a Condition is immutable")
-
-    def __reduce__(self) -> Any:
-        raise TypeError("a Condition cannot be pickled; pickle the policy (its source) instead")
-
-    def __repr__(self) -> str:
-        return f"<Condition {self.describe()}>"
-
-
-def _always(env: Env) -> bool:
-    return True
-
-
-TRUE = Condition(Const((), _always, True))
-"""The condition that always holds (a default priority's)."""
 
 
 def compile_condition(
@@ -127,18 +58,6 @@ def compile_condition(
         uses_priority=compiler.uses_priority,
         uses_status=compiler.uses_status,
     )
-
-
-class _Target:
-    """What a key resolves to: how to read it, its type and how to call it in sentences."""
-
-    __slots__ = ("get", "label", "top", "type")
-
-    def __init__(self, get: Getter, type_: FieldType, label: str, top: str | None) -> None:
-        self.get = get
-        self.type = type_
-        self.label = label
-        self.top = top
 
 
 class _Compiler:
@@ -170,7 +89,7 @@ class _Compiler:
 
     def condition(self, raw: Any, path: Path) -> Node | None:
         if isinstance(raw, bool):
-            return Const(path, _always if raw else _never, raw)
+            return Const(path, always_true if raw else always_false, raw)
         if not isinstance(raw, Mapping):
             what = "a list" if isinstance(raw, list) else f"{type(raw).__name__} {raw!r}"
             self.fail(
@@ -271,81 +190,25 @@ class _Compiler:
         node = self.operator(target, op, value, path)
         return [] if node is None else [node]
 
-    def resolve(self, key: str, path: Path) -> _Target | None:
-        head = key.split(".", 1)[0]
-        if head in BUILTINS:
-            return self.builtin(key, path)
-        name = key[len("fields.") :] if head == "fields" else key
-        ftype = self.fields.type_of(name)
-        if ftype is None:
-            choices = list(self.fields.paths)
-            if self.scope == "stage":
-                choices += ["priority", "status", *(f"events.{e}" for e in self.events)]
-            hint = did_you_mean(name, choices) or (
-                "declared fields are: " + ", ".join(self.fields.paths)
-                if self.fields.paths
-                else "declare it under `fields:`"
-            )
-            self.fail("unknown-field", f"{name!r} is not a declared field", hint, path)
+    def resolve(self, key: str, path: Path) -> Target | None:
+        try:
+            target = resolve(key, self.fields, self.scope, self.events)
+        except BadValue as exc:
+            self.fail(exc.code, exc.message, exc.hint, path)
             return None
-        self.fields_used.add(name)
-        parts = name.split(".")
-        if len(parts) == 1:
-            return _Target(_top_getter(name), ftype, key, name)
-        return _Target(_nested_getter(tuple(parts)), ftype, key, None)
-
-    def builtin(self, key: str, path: Path) -> _Target | None:
-        head, _, rest = key.partition(".")
-        if self.scope == "priority":
-            if head == "priority":
-                hint = "the SLA priority is not known while it is being chosen"
-            else:
-                hint = f"`{head}` is a built-in of stage and ladder conditions only"
-            if self.fields.type_of(key) is not None or self.fields.type_of(head) is not None:
-                hint += f"; to test the ticket field write fields.{key}"
-            self.fail(
-                "builtin-not-available",
-                f"the built-in {key!r} cannot be used in a priority condition",
-                hint,
-                path,
-            )
-            return None
-        if head == "events":
-            if not rest or "." in rest:
-                self.fail(
-                    "unknown-field",
-                    f"{key!r} does not name an event",
-                    "write events.<name>, e.g. events.created",
-                    path,
-                )
-                return None
-            if rest not in self.events:
-                hint = did_you_mean(rest, self.events) or (
-                    "known events are: " + ", ".join(self.events)
-                    if self.events
-                    else "the policy names no events"
-                )
-                self.fail("unknown-event", f"{rest!r} is not an event of this policy", hint, path)
-                return None
-            self.events_used.add(rest)
-            return _Target(_event_getter(rest), FieldType("event"), rest, None)
-        if rest:
-            self.fail(
-                "unknown-field",
-                f"the built-in {head!r} has no part {rest!r}",
-                f"to test a ticket field write fields.{key}",
-                path,
-            )
-            return None
-        if head == "priority":
+        if target.field is not None:
+            self.fields_used.add(target.field)
+        elif target.event is not None:
+            self.events_used.add(target.event)
+        elif target.type.kind == "priority":
             self.uses_priority = True
-            return _Target(_priority, FieldType("priority"), "the priority", None)
-        self.uses_status = True
-        return _Target(_status, FieldType("status"), "the status", None)
+        else:
+            self.uses_status = True
+        return target
 
     # --- one operator -----------------------------------------------------------------------
 
-    def operator(self, target: _Target, name: str, raw: Any, path: Path) -> Node | None:
+    def operator(self, target: Target, name: str, raw: Any, path: Path) -> Node | None:
         op = OPERATORS.get(name)
         if op is None:
             hint = did_you_mean(name, OPERATORS) or ("operators are: " + ", ".join(OPERATORS))
@@ -371,7 +234,7 @@ class _Compiler:
         get = target.get
         value = frozenset(operand) if isinstance(operand, list) else operand
         if kind == "priority" and name in _ORDERING:
-            get = self._rank_getter()
+            get = rank_getter(self.ranks)
             value = _ranked(operand, self.ranks)
         test = op.build(get, target.top, value)
         fused = kernel(name, target.top, value, kind)
@@ -442,15 +305,6 @@ class _Compiler:
             return operand_value(ftype, raw)
         raise BadValue(f"{raw!r} is not a value", None, "operator-type-mismatch")
 
-    def _rank_getter(self) -> Getter:
-        ranks = self.ranks
-
-        def priority_rank(env: Env) -> int | None:
-            p = env.priority
-            return None if p is None else ranks.get(p)
-
-        return priority_rank
-
 
 def _ranked(value: Any, ranks: Mapping[str, int]) -> Any:
     if isinstance(value, tuple):
@@ -462,52 +316,6 @@ def _kind_name(ftype: FieldType) -> str:
     return {"event": "an event time", "priority": "the SLA priority", "status": "a status"}.get(
         ftype.kind, f"{'an' if ftype.kind[0] in 'aeiou' else 'a'} {ftype.kind} field"
     )
-
-
-def _never(env: Env) -> bool:
-    return False
-
-
-def _priority(env: Env) -> str | None:
-    return env.priority
-
-
-def _status(env: Env) -> str | None:
-    return env.status
-
-
-def _top_getter(name: str) -> Getter:
-    def get_field(env: Env) -> Any:
-        return env.fields.get(name)
-
-    return get_field
-
-
-def _nested_getter(parts: tuple[str, ...]) -> Getter:
-    first, rest = parts[0], parts[1:]
-
-    def get_nested(env: Env) -> Any:
-        value = env.fields.get(first)
-        for part in rest:
-            if not isinstance(value, Mapping):
-                return None
-            value = value.get(part)
-        return value
-
-    return get_nested
-
-
-def _event_getter(name: str) -> Getter:
-    def get_event(env: Env) -> Any:
-        when = env.events.get(name)
-        if when is None:
-            return None
-        at = env.at
-        if at is not None and when > at:
-            return None  # not happened yet at the instant
-        return when
-
-    return get_event
 
 
 def _not(path: Path, inner: Node) -> Node:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ._compile import Condition
+from ._condition import Condition
 from ._env import Env
 
 __all__ = ["first_match"]

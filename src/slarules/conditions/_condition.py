@@ -1,0 +1,88 @@
+"""The compiled condition: a callable with explain and describe."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from slarules._errors import Path
+
+from ._env import Env
+from ._nodes import Const, Node
+from ._operators import Test
+
+__all__ = ["TRUE", "Condition", "always_false", "always_true"]
+
+
+class Condition(partial[bool]):
+    """A compiled condition: call it with an ``Env`` to get ``True`` or ``False``.
+
+    ``test`` is the bare closure; ``explain(env)`` gives the key path of the clause that made
+    it true; ``describe()`` says it in one sentence. ``fields_used`` and ``events_used`` name
+    what it reads; ``uses_priority`` and ``uses_status`` say whether it reads those built-ins.
+
+    A ``functools.partial`` of the closure, so that calling a condition costs a C-level call
+    rather than a Python ``__call__`` frame (the hot path of priority selection).
+    """
+
+    __slots__ = ("_node", "events_used", "fields_used", "test", "uses_priority", "uses_status")
+
+    test: Test
+    fields_used: frozenset[str]
+    events_used: frozenset[str]
+    uses_priority: bool
+    uses_status: bool
+    _node: Node
+
+    def __new__(
+        cls,
+        node: Node,
+        *,
+        fields_used: frozenset[str] = frozenset(),
+        events_used: frozenset[str] = frozenset(),
+        uses_priority: bool = False,
+        uses_status: bool = False,
+    ) -> Condition:
+        self = super().__new__(cls, node.test)
+        set_ = object.__setattr__
+        set_(self, "_node", node)
+        set_(self, "test", node.test)
+        set_(self, "fields_used", fields_used)
+        set_(self, "events_used", events_used)
+        set_(self, "uses_priority", uses_priority)
+        set_(self, "uses_status", uses_status)
+        return self
+
+    def explain(self, env: Env) -> Path | None:
+        """The key path (relative to the condition) of the clause that made it true, or None."""
+        return self._node.explain(env)
+
+    def describe(self) -> str:
+        """The condition in one sentence: ``level is urgent, or customer_grade is vip``."""
+        return self._node.describe()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Condition is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Condition is immutable")
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Condition cannot be pickled; pickle the policy (its source) instead")
+
+    def __repr__(self) -> str:
+        return f"<Condition {self.describe()}>"
+
+
+def always_true(env: Env) -> bool:
+    """The test of ``true``."""
+    return True
+
+
+def always_false(env: Env) -> bool:
+    """The test of ``false``."""
+    return False
+
+
+TRUE = Condition(Const((), always_true, True))
+"""The condition that always holds (a default priority's)."""
