@@ -157,6 +157,42 @@ def _pause_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
             yield f"stages.{stage}.pause without {status}", unpause
 
 
+def _other_calendar(data: dict[str, Any], name: str | None) -> str:
+    """The first calendar of the policy that is not ``name`` (a stage's default is 24x7)."""
+    current = name or "24x7"
+    return next(n for n in [*data.get("calendars", {}), "24x7"] if n != current)
+
+
+def _calendar_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
+    for stage, spec in data["stages"].items():
+
+        def stage_calendar(d: dict[str, Any], stage: str = stage) -> None:
+            s = d["stages"][stage]
+            s["calendar"] = _other_calendar(d, s.get("calendar"))
+
+        yield f"stages.{stage} on another calendar", stage_calendar
+        target = spec.get("target")
+        if isinstance(target, dict):
+            for prio, cell in target.items():
+                if isinstance(cell, dict):
+
+                    def cell_calendar(
+                        d: dict[str, Any], stage: str = stage, prio: str = prio
+                    ) -> None:
+                        c = d["stages"][stage]["target"][prio]
+                        c["calendar"] = _other_calendar(d, c["calendar"])
+
+                    yield f"stages.{stage}.target.{prio} on another calendar", cell_calendar
+        for i, step in enumerate(spec.get("ladder", [])):
+            if "calendar" in step:
+
+                def step_calendar(d: dict[str, Any], stage: str = stage, i: int = i) -> None:
+                    st = d["stages"][stage]["ladder"][i]
+                    st["calendar"] = _other_calendar(d, st["calendar"])
+
+                yield f"stages.{stage}.ladder[{i}] on another calendar", step_calendar
+
+
 def _priority_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
     for i, prio in enumerate(data["priorities"]):
         alternatives = prio.get("when", {}).get("any", [])
@@ -174,6 +210,7 @@ def mutants(name: str) -> list[tuple[str, Mutate]]:
         *_target_mutants(data),
         *_step_mutants(data),
         *_pause_mutants(data),
+        *_calendar_mutants(data),
         *_priority_mutants(data),
     ]
 
