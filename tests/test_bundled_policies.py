@@ -193,6 +193,17 @@ def _calendar_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
                 yield f"stages.{stage}.ladder[{i}] on another calendar", step_calendar
 
 
+def _event_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
+    for stage, spec in data["stages"].items():
+        for end in ("start", "stop"):
+            other = next(e for e in data["events"] if e not in (spec["start"], spec["stop"]))
+
+            def swap(d: dict[str, Any], stage: str = stage, end: str = end, e: str = other) -> None:
+                d["stages"][stage][end] = e
+
+            yield f"stages.{stage}.{end} at {other}", swap
+
+
 def _priority_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
     for i, prio in enumerate(data["priorities"]):
         alternatives = prio.get("when", {}).get("any", [])
@@ -211,6 +222,7 @@ def mutants(name: str) -> list[tuple[str, Mutate]]:
         *_step_mutants(data),
         *_pause_mutants(data),
         *_calendar_mutants(data),
+        *_event_mutants(data),
         *_priority_mutants(data),
     ]
 
