@@ -42,7 +42,7 @@ def generate(n: int, *, seed: int = 7, first: int = 0) -> pa.Table:
     rng = np.random.default_rng(seed + first)
     ids = pa.array([f"AS-{i}" for i in range(first + 1, first + n + 1)])
     level_ix = rng.choice(3, size=n, p=[0.15, 0.35, 0.5])
-    grade = np.where(rng.random(n) < 0.1, "vip", None)
+    grade = [("vip" if v < 0.1 else None) for v in rng.random(n)]
     fields = pa.StructArray.from_arrays(
         [
             pa.array(LEVELS[level_ix]),

@@ -22,11 +22,13 @@ from ._read import read_json, read_tickets
 from ._records import ErrorMode, Outcome, Record, evaluate_records
 from ._schema import actions_schema, errors_schema, stages_schema
 from ._tables import BatchResult, evaluate_batch, evaluate_table, outcome_tables
+from ._tasks import ChunkResult, evaluate_chunk
 
 __all__ = [
     "TICKET_COLUMNS",
     "BatchResult",
     "Chunk",
+    "ChunkResult",
     "ErrorMode",
     "MissingDependencyError",
     "Outcome",
@@ -37,6 +39,7 @@ __all__ = [
     "chunks_of",
     "errors_schema",
     "evaluate_batch",
+    "evaluate_chunk",
     "evaluate_records",
     "evaluate_table",
     "map_chunks",

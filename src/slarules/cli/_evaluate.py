@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from slarules._errors import TicketError
+from slarules._errors import TicketError, UsageError
 from slarules.engine import Evaluation, StageStatus, as_ticket
 
 from ._common import (
     EXIT_FAILED,
     EXIT_OK,
+    InputError,
     TicketRecord,
     check_record,
     load_policy_or_exit,
     parse_instant,
     read_tickets,
 )
+
+if TYPE_CHECKING:
+    from slarules._policy import Policy
+    from slarules.batch import ChunkResult
+    from slarules.batch._tasks import Output
+
+OUTPUT_SUFFIXES: dict[str, Output] = {".parquet": "arrow", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 _STYLE = {
     StageStatus.MET: "green",
@@ -59,16 +69,55 @@ def _cell(ev: Evaluation, stage: str, tz: str) -> str:
     help="A readable table, or one JSON evaluation per line.",
 )
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar on stderr.")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    metavar="FILE",
+    help="Write to FILE instead: .parquet (one row per ticket and stage; needs pyarrow) "
+    "or .jsonl (one evaluation per line).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Evaluate on N local processes (JSON Lines or Parquet input).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Evaluate on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (needs slarules[dask]; "
+    "its workers must be able to read TICKETS).",
+)
+@click.pass_context
 def evaluate(
-    policy_path: str, tickets: str, at_text: str | None, fmt: str, progress: bool | None
+    ctx: click.Context,
+    policy_path: str,
+    tickets: str,
+    at_text: str | None,
+    fmt: str,
+    progress: bool | None,
+    output: str | None,
+    workers: int,
+    scheduler: str | None,
 ) -> None:
-    """Evaluate every ticket in TICKETS (JSON Lines, a JSON array, YAML; - for stdin).
+    """Evaluate every ticket in TICKETS (JSON Lines, a JSON array, YAML, Parquet; - for stdin).
 
     Exit status: 0 all evaluated, 1 some tickets could not be (each is reported on
     stderr with its line), 2 usage error or unreadable input.
     """
+    kind = _output_kind(ctx, output)
+    bulk = _is_parquet(tickets) or output is not None or workers > 1 or scheduler is not None
+    if (workers > 1 or scheduler is not None) and tickets == "-":
+        raise InputError("--workers and --scheduler need a file, not - (stdin)")
+    if workers > 1 and scheduler is not None:
+        raise InputError("use --workers or --scheduler, not both")
     policy = load_policy_or_exit(policy_path)
     at = parse_instant(at_text) or datetime.now(UTC)
+    if bulk:
+        _bulk(policy, tickets, at, fmt, kind, output, workers, scheduler)
+        return
     bad = 0
     rows: list[Evaluation] = []
     records = read_tickets(tickets)
@@ -94,6 +143,106 @@ def evaluate(
             rows.append(ev)
     if fmt == "table":
         _table(policy.stages, rows, policy.timezone, at)
+    if bad:
+        click.echo(f"{bad} ticket{'s' if bad != 1 else ''} could not be evaluated", err=True)
+    raise SystemExit(EXIT_FAILED if bad else EXIT_OK)
+
+
+def _is_parquet(path: str) -> bool:
+    from slarules.batch._chunks import input_format
+
+    return input_format(path) == "parquet"
+
+
+def _output_kind(ctx: click.Context, output: str | None) -> Output | None:
+    if output is None:
+        return None
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise InputError(f"--output {output}: write a .parquet or .jsonl file")
+    if ctx.get_parameter_source("fmt") is click.core.ParameterSource.COMMANDLINE:
+        raise InputError("use --format or --output, not both (--output takes its file's format)")
+    return OUTPUT_SUFFIXES[suffix]
+
+
+def _chunks(
+    policy: Policy, tickets: str, at: datetime, kind: Output, workers: int, scheduler: str | None
+) -> Iterator[ChunkResult]:
+    """Chunk results in input order, from the pool, the cluster, or this process."""
+    from slarules.batch import Record, evaluate_chunk, map_chunks
+    from slarules.batch._chunks import input_format
+
+    task = functools.partial(evaluate_chunk, at=at, output=kind)
+    if input_format(tickets) is not None and tickets != "-":
+        yield from map_chunks(policy, tickets, task, workers=workers, scheduler=scheduler)
+        return
+    if workers > 1 or scheduler is not None:
+        raise InputError(
+            f"{tickets}: --workers and --scheduler read JSON Lines (.jsonl) or Parquet files"
+        )
+    batch: list[Record] = []
+    for row, item in enumerate(read_tickets(tickets)):
+        try:
+            check_record(item)
+        except TicketError as exc:
+            batch.append(Record(row, item.where, None, str(exc)))
+        else:
+            batch.append(Record(row, item.where, item.data))
+        if len(batch) == 10_000:
+            yield task(policy, batch)
+            batch = []
+    yield task(policy, batch)
+
+
+def _bulk(
+    policy: Policy,
+    tickets: str,
+    at: datetime,
+    fmt: str,
+    kind: Output | None,
+    output: str | None,
+    workers: int,
+    scheduler: str | None,
+) -> None:
+    """``evaluate`` over chunks: Parquet input, ``--output``, ``--workers``, ``--scheduler``."""
+    bad = 0
+    count = 0
+    rows: list[Evaluation] = []
+    writer: Any = None
+    stream: IO[str] = sys.stdout
+    task_kind: Output = kind or ("jsonl" if fmt == "jsonl" else "evaluations")
+    try:
+        if kind == "arrow":
+            from slarules.batch import stages_schema
+            from slarules.batch._deps import require
+
+            pq = require("pyarrow.parquet")
+            writer = pq.ParquetWriter(output, stages_schema())
+        elif output is not None:
+            stream = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        for part in _chunks(policy, tickets, at, task_kind, workers, scheduler):
+            count += part.count
+            for where, message in part.errors:
+                bad += 1
+                click.echo(f"{where}: error: {message}", err=True)
+            if part.table is not None and writer is not None:
+                writer.write_table(part.table)
+            stream.writelines(line + "\n" for line in part.lines)
+            rows.extend(part.evaluations)
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"{output or tickets}: cannot be written ({exc.strerror})") from None
+    finally:
+        if writer is not None:
+            writer.close()
+        if stream is not sys.stdout:
+            stream.close()
+    if task_kind == "evaluations":
+        _table(policy.stages, rows, policy.timezone, at)
+    if output is not None:
+        done = count - bad
+        click.echo(f"wrote {done} evaluation{'s' if done != 1 else ''} to {output}", err=True)
     if bad:
         click.echo(f"{bad} ticket{'s' if bad != 1 else ''} could not be evaluated", err=True)
     raise SystemExit(EXIT_FAILED if bad else EXIT_OK)
