@@ -25,7 +25,7 @@ from slarules.engine import Evaluation, StageStatus, Ticket, as_ticket
 from ._histogram import Histogram
 from ._measures import Measures, field_value, measures_for
 from ._options import ReportOptions
-from ._periods import Range, period_label, resolve_range
+from ._periods import Range, resolve_range
 from ._result import LateStage, ReportResult, RiskStage
 
 __all__ = ["GroupKey", "ReportAccumulator", "StageCell", "TicketCell"]
@@ -38,6 +38,7 @@ StageRowSink = Callable[[dict[str, Any]], None]
 _DECIDED = (StageStatus.MET, StageStatus.MET_LATE, StageStatus.BREACHED)
 _OPEN = (StageStatus.RUNNING, StageStatus.PAUSED)
 MISSING = "(not given)"
+_NO_EVENTS: Mapping[str, datetime] = MappingProxyType({})
 
 
 @dataclass(slots=True)
@@ -183,9 +184,6 @@ class ReportAccumulator:
             out.append(MISSING if value is None else str(value))
         return tuple(out)
 
-    def _label(self, instant: datetime) -> str:
-        return period_label(self.range.local_date(instant), self.options.period)
-
     def add(self, ev: Evaluation, ticket: Ticket) -> None:
         """Add one ticket's evaluation (made at ``options.as_of``)."""
         opts, m = self.options, self.measures
@@ -217,8 +215,9 @@ class ReportAccumulator:
                 decided_at = r.deadline if status is StageStatus.BREACHED else r.stopped_at
                 when = decided_at if opts.period_by == "decided" else created
                 if when is not None and decided_at is not None:
-                    window = self.range.where(when)
-                    period = self._label(when) if window is not None else None
+                    place = self.range.locate(when)
+                    if place is not None:
+                        window, period = place
             late = None
             if window is not None and period is not None and decided_at is not None:
                 key = (window, period, ev.priority, name, group)
@@ -260,9 +259,9 @@ class ReportAccumulator:
         counted = self._ticket_measures(ev, ticket, fields, group, created) or counted
         if first_late is not None and m.overdue_reason is not None:
             when = first_late if opts.period_by == "decided" else created
-            window = self.range.where(when) if when is not None else None
-            if window is not None and when is not None:
-                key2 = (window, self._label(when), group)
+            place = self.range.locate(when) if when is not None else None
+            if place is not None:
+                key2 = (place[0], place[1], group)
                 text = MISSING if reason is None else str(reason)
                 self.overdue.setdefault(key2, Counter())[text] += 1
         if counted:
@@ -283,23 +282,24 @@ class ReportAccumulator:
                 when = None
         else:
             when = created
-        window = self.range.where(when) if when is not None else None
-        if window is None or when is None:
+        place = self.range.locate(when) if when is not None else None
+        if place is None:
             return False
-        key = (window, self._label(when), group)
+        window = place[0]
+        key = (window, place[1], group)
         cell = self.ticket_cells.get(key)
         if cell is None:
             cell = self.ticket_cells[key] = TicketCell()
         cell.tickets += 1
         if m.complaint is not None:
-            events = MappingProxyType({k: v for k, v in ticket.events.items() if v <= as_of})
-            env = Env(
-                fields=fields,
-                priority=ev.priority,
-                status=ticket.status_at(as_of),
-                events=events,
-                at=as_of,
+            cond = m.complaint
+            events = (
+                MappingProxyType({k: v for k, v in ticket.events.items() if v <= as_of})
+                if cond.events_used
+                else _NO_EVENTS
             )
+            status = ticket.status_at(as_of) if cond.uses_status else None
+            env = Env(fields=fields, priority=ev.priority, status=status, events=events, at=as_of)
             if m.complaint(env):
                 cell.complaints += 1
                 if m.complaint_reason is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -48,6 +48,7 @@ class Range:
     previous_end: date
     kind: PeriodKind
     zone: ZoneInfo
+    _labels: dict[date, str] = field(default_factory=dict, compare=False, repr=False)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()
@@ -60,6 +61,20 @@ class Range:
         if self.previous_start <= day <= self.previous_end:
             return "previous"
         return None
+
+    def locate(self, instant: datetime) -> tuple[str, str] | None:
+        """(window, period label) of an instant, or ``None`` outside both ranges."""
+        day = instant.astimezone(self.zone).date()
+        if self.start <= day <= self.end:
+            window = "current"
+        elif self.previous_start <= day <= self.previous_end:
+            window = "previous"
+        else:
+            return None
+        label = self._labels.get(day)
+        if label is None:
+            label = self._labels[day] = period_label(day, self.kind)
+        return window, label
 
     def periods(self) -> list[str]:
         """Labels of the periods the current range touches, in order."""
