@@ -7,6 +7,7 @@ policy or raise ``PolicyError``; nothing else escapes and nothing hangs.
 from __future__ import annotations
 
 import copy
+import re
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -349,3 +350,39 @@ def test_near_valid_policies_with_policy_words_raise_only_policy_errors(
     path: tuple[str | int, ...], word: str
 ) -> None:
     _only_policy_errors(Policy.from_dict, _replace(copy.deepcopy(BASE), path, word))
+
+
+# --------------------------------------------------------------- the documentation
+
+
+def _yaml_blocks(path: Path) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", path.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_complete_example_of_the_policy_reference_loads_without_warnings() -> None:
+    reference = Path(__file__).parent.parent / "docs" / "policy-reference.md"
+    complete = next(
+        b
+        for b in _yaml_blocks(reference)
+        if b.startswith("# yaml-language-server") and "slarules: 1" in b
+    )
+    policy = Policy.from_yaml(complete, file="policy-reference.md")
+    assert policy.id == "after-sales-response"
+    assert policy.warnings == ()
+
+
+def test_every_target_in_the_policy_reference_table_parses() -> None:
+    reference = Path(__file__).parent.parent / "docs" / "policy-reference.md"
+    text = reference.read_text(encoding="utf-8")
+    section = text[text.index("## Targets") : text.index("## Ladders")]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    written = [w for row in rows for w in re.findall(r"`([^`]+)`", row.split(" | ")[0])]
+    assert len(written) > 15
+    for target in written:
+        data = copy.deepcopy(BASE)
+        value: Any = target
+        if target.startswith("{"):
+            value = yaml.safe_load(target)
+        data["events"] = ["created", "responded", "review_meeting", "visit"]
+        data["stages"]["response"]["target"] = value
+        Policy.from_dict(data)  # raises PolicyError if the documented spelling is wrong
