@@ -160,7 +160,8 @@ def _pause_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
 def _other_calendar(data: dict[str, Any], name: str | None) -> str:
     """The first calendar of the policy that is not ``name`` (a stage's default is 24x7)."""
     current = name or "24x7"
-    return next(n for n in [*data.get("calendars", {}), "24x7"] if n != current)
+    names: list[str] = [*data.get("calendars", {}), "24x7"]
+    return next(n for n in names if n != current)
 
 
 def _calendar_mutants(data: dict[str, Any]) -> Iterator[tuple[str, Mutate]]:
