@@ -174,5 +174,6 @@ def test_the_24x7_fast_path_agrees_with_the_interval_index(t: datetime, d: timed
     slow = Calendar.from_dict(
         {"hours": "24x7", "timezone": "Europe/Paris", "days": {"1999-01-01": ["00:00-24:00"]}}
     )
-    assert fast.add(t, d) == slow.add(t, d)
+    # compared as instants: a wall time inside a DST gap names the instant after the gap
+    assert fast.add(t, d).astimezone(UTC) == slow.add(t, d).astimezone(UTC)
     assert fast.between(t, t + d) == slow.between(t, t + d)
