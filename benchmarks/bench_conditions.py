@@ -69,7 +69,7 @@ DEFAULT = "C"
 
 def durable_pattern(raw: Any) -> dict[str, Any]:
     """The same rules in durable-rules JSON (only what this policy uses)."""
-    parts = []
+    parts: list[dict[str, Any]] = []
     for key, value in raw.items():
         if key == "any":
             parts.append({"$or": [durable_pattern(v) for v in value]})

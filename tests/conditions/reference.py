@@ -109,7 +109,7 @@ def decide(
         else:
             x = _lookup(key, ticket, builtins)
             if isinstance(value, Mapping):
-                ops = value.items()
+                ops: list[tuple[str, Any]] = list(value.items())
             elif isinstance(value, list):
                 ops = [("in", value)]
             else:

@@ -337,7 +337,7 @@ def test_describe_reads_like_a_sentence() -> None:
 def test_condition_is_immutable_and_not_picklable() -> None:
     c = cond({"level": "urgent"})
     with pytest.raises(AttributeError):
-        c.test = lambda env: True  # type: ignore[misc]
+        c.test = lambda env: True
     with pytest.raises(TypeError, match="pickle the policy"):
         pickle.dumps(c)
 
@@ -356,7 +356,7 @@ def test_an_undeclared_extra_field_cannot_be_tested() -> None:
 def test_env_is_immutable_and_shows_its_contents() -> None:
     e = Env({"level": "urgent"}, priority="urgent")
     with pytest.raises(AttributeError):
-        e.priority = "routine"  # type: ignore[misc]
+        e.priority = "routine"
     with pytest.raises(AttributeError):
         del e.status
     assert "priority='urgent'" in repr(e)

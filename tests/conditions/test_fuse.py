@@ -41,7 +41,7 @@ def test_fused_junction_decides_as_its_parts(
     single = cond({field: test})
     # the same test at every position, padded with tests that do not decide: false for
     # ``any``, true for ``all`` (system_down defaults to false)
-    neutral = {"system_down": junction == "any"}
+    neutral: dict[str, Any] = {"system_down": junction == "any"}
     for position in range(width):
         parts = [neutral] * width
         parts[position] = {field: test}
