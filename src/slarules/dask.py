@@ -13,7 +13,7 @@ per worker process, not once per partition. Needs ``pip install 'slarules[dask]'
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -198,16 +198,16 @@ def due_actions(
 
 
 def _partial(
-    part: pd.DataFrame, ref: PolicyRef, fn: Callable[[Policy, list[Record]], R], number: int
+    part: pd.DataFrame, ref: PolicyRef, fn: Callable[[Policy, Iterable[Record]], R], number: int
 ) -> R:
-    records = list(records_from_arrow(_table(part), source=f"partition {number}"))
+    records = records_from_arrow(_table(part), source=f"partition {number}")
     return fn(cached_policy(ref), records)
 
 
 def aggregate(
     policy: Policy,
     tickets: dd.DataFrame | str | os.PathLike[str],
-    partial: Callable[[Policy, list[Record]], R],
+    partial: Callable[[Policy, Iterable[Record]], R],
     merge: Callable[[Sequence[R]], R],
     *,
     compute: bool = True,

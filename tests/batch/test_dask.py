@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,7 @@ def test_dask_dataframe_input_and_collect(client: Any) -> None:
         sd.evaluate(POLICY, ddf, AT).compute()
 
 
-def priorities(policy: Policy, records: list[Record]) -> dict[str, int]:
+def priorities(policy: Policy, records: Iterable[Record]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for record in records:
         p = policy.evaluate(record.data, at=AT).priority

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ def _many(n: int) -> list[dict[str, Any]]:
     return [{**base[i % len(base)], "id": f"T-{i}"} for i in range(n)]
 
 
-def count_priorities(policy: Policy, records: list[Record], at: datetime) -> dict[str, Any]:
+def count_priorities(policy: Policy, records: Iterable[Record], at: datetime) -> dict[str, Any]:
     """A partial aggregate, the way a report would write one."""
     out: dict[str, Any] = {"lines": [], "errors": []}
     for record in records:
@@ -57,7 +58,9 @@ def test_jsonl_chunks_cover_every_line(tmp_path: Path) -> None:
     assert records[8].data["id"] == "T-7"
 
 
-def test_parquet_chunks(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_rows", [10_000, 3])
+def test_parquet_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int) -> None:
+    monkeypatch.setattr("slarules.batch._chunks.BATCH_ROWS", batch_rows)
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
     from slarules.batch import read_json
@@ -79,9 +82,12 @@ def test_parquet_chunks(tmp_path: Path) -> None:
     chunks = chunks_of(one, rows=12, parts=2)
     assert len(chunks) == 4
     assert [c.first for c in chunks] == [0, 13, 26, 39]
-    ids = [r.data["id"] for c in chunks for r in read_chunk(c)]
-    assert ids == [f"T-{i}" for i in range(50)]
-    assert read_chunk(chunks[1])[0].where == f"{one} row 14"
+    records = [r for c in chunks for r in read_chunk(c)]
+    assert [r.data["id"] for r in records] == [f"T-{i}" for i in range(50)]
+    assert [r.row for r in records] == list(range(50))
+    many_records = [r for c in chunks_of(many, rows=12, parts=2) for r in read_chunk(c)]
+    assert [r.row for r in many_records] == list(range(50))
+    assert next(read_chunk(chunks[1])).where == f"{one} row 14"
     _ = pa
 
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from slarules._errors import UsageError
 
 from ._deps import require
 from ._records import Record
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 __all__ = ["PARQUET_SUFFIXES", "Chunk", "chunks_of", "input_format", "read_chunk"]
 
@@ -118,8 +116,10 @@ def chunks_of(path: str | os.PathLike[str], *, rows: int = 10_000, parts: int = 
     return _parquet_chunks(name, rows, parts)
 
 
-def _read_jsonl(chunk: Chunk) -> list[Record]:
-    out: list[Record] = []
+BATCH_ROWS = 10_000  # Parquet rows converted at a time: bounds a worker's memory
+
+
+def _read_jsonl(chunk: Chunk) -> Iterator[Record]:
     with open(chunk.path, "rb") as stream:
         stream.seek(chunk.start)
         data = stream.read(chunk.stop - chunk.start)
@@ -131,29 +131,38 @@ def _read_jsonl(chunk: Chunk) -> list[Record]:
         try:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
-            out.append(Record(line, where, None, f"not valid JSON ({exc.msg})"))
+            yield Record(line, where, None, f"not valid JSON ({exc.msg})")
         except UnicodeDecodeError:
-            out.append(Record(line, where, None, "not valid UTF-8"))
+            yield Record(line, where, None, "not valid UTF-8")
         else:
-            out.append(Record(line, where, item))
-    return out
+            yield Record(line, where, item)
 
 
-def read_chunk_table(chunk: Chunk) -> pa.Table:
-    """A Parquet chunk as a ``pyarrow.Table``."""
-    pq = require("pyarrow.parquet")
-    pf = pq.ParquetFile(chunk.path)
-    table: pa.Table = pf.read_row_groups(list(range(chunk.start, chunk.stop)))
-    if chunk.take >= 0:
-        table = table.slice(chunk.skip, chunk.take)
-    return table
-
-
-def read_chunk(chunk: Chunk) -> list[Record]:
-    """The tickets of a chunk, as records that say where each came from."""
-    if chunk.format == "jsonl":
-        return _read_jsonl(chunk)
+def _read_parquet(chunk: Chunk) -> Iterator[Record]:
     from ._convert import records_from_arrow
 
-    table = read_chunk_table(chunk)
-    return list(records_from_arrow(table, source=chunk.path, first_row=chunk.first))
+    pq = require("pyarrow.parquet")
+    pf = pq.ParquetFile(chunk.path)
+    groups = list(range(chunk.start, chunk.stop))
+    seen = 0  # rows of the row groups passed so far
+    end = chunk.skip + chunk.take if chunk.take >= 0 else None
+    for batch in pf.iter_batches(batch_size=BATCH_ROWS, row_groups=groups):
+        lo, hi = seen, seen + batch.num_rows
+        seen = hi
+        start = max(lo, chunk.skip)
+        stop = hi if end is None else min(hi, end)
+        if start >= stop:
+            if end is not None and lo >= end:
+                break
+            continue
+        part = batch.slice(start - lo, stop - start)
+        first = chunk.first + (start - chunk.skip)
+        yield from records_from_arrow(part, source=chunk.path, first_row=first)
+
+
+def read_chunk(chunk: Chunk) -> Iterator[Record]:
+    """The tickets of a chunk, read lazily (Parquet: 10,000 rows at a time), as records
+    that say where each came from."""
+    if chunk.format == "jsonl":
+        return _read_jsonl(chunk)
+    return _read_parquet(chunk)

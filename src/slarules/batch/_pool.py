@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["ChunkFn", "map_chunks", "run_chunk"]
 
 R = TypeVar("R")
-ChunkFn = Callable[["Policy", list[Record]], R]
+ChunkFn = Callable[["Policy", Iterable[Record]], R]
 
 DEFAULT_ROWS = 10_000
 CONNECT_TIMEOUT = "10s"  # how long to try reaching a Dask scheduler
 
 
-def run_chunk(ref: PolicyRef, fn: Callable[[Policy, list[Record]], R], chunk: Chunk) -> R:
+def run_chunk(ref: PolicyRef, fn: Callable[[Policy, Iterable[Record]], R], chunk: Chunk) -> R:
     """Read ``chunk`` and apply ``fn`` with the policy compiled once in this process."""
     return fn(cached_policy(ref), read_chunk(chunk))
 
@@ -83,7 +83,7 @@ def _dask(ref: PolicyRef, fn: Any, chunks: list[Chunk], address: str) -> Iterato
 def map_chunks(
     policy: Policy,
     path: str | os.PathLike[str],
-    fn: Callable[[Policy, list[Record]], R],
+    fn: Callable[[Policy, Iterable[Record]], R],
     *,
     workers: int = 1,
     scheduler: str | None = None,

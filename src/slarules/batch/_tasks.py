@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._records import Record, evaluate_records
@@ -39,20 +41,34 @@ def _picklable(ev: Evaluation) -> Evaluation:
 
 
 def evaluate_chunk(
-    policy: Policy, records: list[Record], *, at: datetime, output: Output
+    policy: Policy, records: Iterable[Record], *, at: datetime, output: Output
 ) -> ChunkResult:
-    """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names."""
-    result = ChunkResult(count=len(records))
-    outcomes = list(evaluate_records(policy, records, at, errors="collect"))
-    for outcome in outcomes:
-        if outcome.evaluation is None:
-            result.errors.append((outcome.record.where, outcome.error or "cannot be evaluated"))
-        elif output == "evaluations":
-            result.evaluations.append(_picklable(outcome.evaluation))
-        elif output == "jsonl":
-            result.lines.append(json.dumps(outcome.evaluation.to_dict(), ensure_ascii=False))
-    if output == "arrow":
-        from ._tables import outcome_tables
+    """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names.
 
-        result.table = outcome_tables(outcomes, actions=False).stages
+    Records are taken 10,000 at a time, so only that many evaluations are held at once.
+    """
+    result = ChunkResult()
+    tables = []
+    todo = iter(records)
+    while batch := list(islice(todo, 10_000)):
+        result.count += len(batch)
+        outcomes = list(evaluate_records(policy, batch, at, errors="collect"))
+        for outcome in outcomes:
+            if outcome.evaluation is None:
+                error = outcome.error or "cannot be evaluated"
+                result.errors.append((outcome.record.where, error))
+            elif output == "evaluations":
+                result.evaluations.append(_picklable(outcome.evaluation))
+            elif output == "jsonl":
+                result.lines.append(json.dumps(outcome.evaluation.to_dict(), ensure_ascii=False))
+        if output == "arrow":
+            from ._tables import outcome_tables
+
+            tables.append(outcome_tables(outcomes, actions=False).stages)
+    if output == "arrow":
+        from ._deps import require
+        from ._schema import stages_schema
+
+        pa = require("pyarrow")
+        result.table = pa.concat_tables(tables) if tables else stages_schema().empty_table()
     return result
