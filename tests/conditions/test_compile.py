@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import pickle
 from typing import Any
 
@@ -340,6 +341,8 @@ def test_condition_is_immutable_and_not_picklable() -> None:
         c.test = lambda env: True
     with pytest.raises(TypeError, match="pickle the policy"):
         pickle.dumps(c)
+    assert copy.copy(c) is c
+    assert copy.deepcopy({"c": c})["c"] is c
 
 
 def test_compile_condition_accepts_plain_sequences() -> None:

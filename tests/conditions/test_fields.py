@@ -214,3 +214,12 @@ def test_field_spec_json_schema_is_generated_with_descriptions() -> None:
     for name in ("type", "enum", "items", "properties", "default", "required", "description"):
         assert props[name]["description"]
         assert "examples" in props[name]
+
+
+def test_validated_fields_pickle_and_stay_read_only() -> None:
+    import pickle
+
+    out = pickle.loads(pickle.dumps(FIELDS.validate({"level": "urgent", "tags": ["a"]})))
+    assert out["level"] == "urgent"
+    with pytest.raises(TypeError):
+        out["level"] = "routine"

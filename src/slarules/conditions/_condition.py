@@ -67,6 +67,12 @@ class Condition(partial[bool]):
     def __delattr__(self, name: str) -> None:
         raise AttributeError("a Condition is immutable")
 
+    def __copy__(self) -> Condition:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Condition:
+        return self
+
     def __reduce__(self) -> Any:
         raise TypeError("a Condition cannot be pickled; pickle the policy (its source) instead")
 
