@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import pickle
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slarules import Policy, UsageError
+from slarules import Evaluation, Policy, Ticket, UsageError
 from slarules.report import Histogram, ReportAccumulator, ReportOptions
 
 from .conftest import AS_OF, SET, make_policy
@@ -98,3 +100,65 @@ def test_histogram_merge_is_exact(values: list[int], cut: int, p: int) -> None:
     got = merged.percentile(p)
     assert got is not None
     assert got <= exact < got + 60
+
+
+def test_evaluations_must_be_made_at_as_of(policy: Policy) -> None:
+    from slarules.engine import as_ticket
+
+    ticket = as_ticket(SET[0])
+    ev = policy.evaluate(ticket, at=AS_OF.replace(hour=1))
+    with pytest.raises(UsageError, match="not at the report's as_of"):
+        ReportAccumulator(policy, OPTIONS).add(ev, ticket)
+
+
+def test_bad_tickets_raise_or_are_counted(policy: Policy) -> None:
+    from slarules import TicketError
+    from slarules.report import build_report
+
+    bad = {"id": "B", "fields": {"level": "nope"}, "events": {}}
+    with pytest.raises(TicketError):
+        build_report(policy, [bad], as_of=AS_OF)
+    r = build_report(policy, [*SET, bad], as_of=AS_OF, on_error="skip")
+    assert (r.header.tickets_read, r.header.tickets_rejected) == (len(SET), 1)
+    assert r.notes[-1].startswith("ticket #8: ticket 'B': field 'level'")
+
+
+SAMPLE = Path("examples/after-sales-month.jsonl").read_text(encoding="utf-8").splitlines()[:300]
+
+
+@pytest.fixture(scope="module")
+def evaluated() -> tuple[Policy, list[tuple[Evaluation, Ticket]]]:
+    from slarules import load_policy
+
+    policy = load_policy("policies/after-sales-response.yaml")
+    tickets = [Ticket.model_validate(json.loads(line)) for line in SAMPLE]
+    return policy, [(policy.evaluate(t, at=SAMPLE_OPTIONS.as_of), t) for t in tickets]
+
+
+SAMPLE_OPTIONS = ReportOptions(
+    as_of=datetime.fromisoformat("2025-09-20T00:00:00+08:00"),
+    period="week",
+    by=("channel",),
+    detail_limit=7,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 300), max_size=6).map(sorted))
+def test_any_split_merges_into_the_whole(
+    evaluated: tuple[Policy, list[tuple[Evaluation, Ticket]]], cuts: list[int]
+) -> None:
+    policy, items = evaluated
+    whole = ReportAccumulator(policy, SAMPLE_OPTIONS)
+    for ev, t in items:
+        whole.add(ev, t)
+    parts = []
+    for lo, hi in zip([0, *cuts], [*cuts, len(items)], strict=True):
+        acc = ReportAccumulator(policy, SAMPLE_OPTIONS)
+        for ev, t in items[lo:hi]:
+            acc.add(ev, t)
+        parts.append(acc)
+    merged = parts[-1]
+    for part in parts[:-1]:
+        merged.merge(part)
+    assert merged.finish().to_dict() == whole.finish().to_dict()

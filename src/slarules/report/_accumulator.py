@@ -132,7 +132,6 @@ class ReportAccumulator:
         self.late_total = 0
         self.late_heap: list[tuple[float, str, str, LateStage]] = []
         self.risk_heap: list[tuple[int, float, str, str, RiskStage]] = []
-        self.unclassified = 0
         self._setup()
 
     def _setup(self) -> None:
@@ -188,6 +187,11 @@ class ReportAccumulator:
         """Add one ticket's evaluation (made at ``options.as_of``)."""
         opts, m = self.options, self.measures
         as_of = opts.as_of
+        if ev.at != as_of:
+            raise UsageError(
+                f"the evaluation of {ev.ticket_id!r} was made at {ev.at.isoformat()}, "
+                f"not at the report's as_of {as_of.isoformat()}"
+            )
         self.tickets_read += 1
         fields: Mapping[str, Any] = (
             self.policy.compiled.fields.validate(ticket.fields, ticket_id=ticket.id)
@@ -364,7 +368,6 @@ class ReportAccumulator:
         self.open_breached += other.open_breached
         self.at_risk += other.at_risk
         self.late_total += other.late_total
-        self.unclassified += other.unclassified
         for late in other.late_heap:
             _push(self.late_heap, late, self.options.detail_limit)
         for risk in other.risk_heap:
