@@ -20,7 +20,7 @@ from ._deps import MissingDependencyError
 from ._pool import map_chunks
 from ._read import read_json, read_tickets
 from ._records import ErrorMode, Outcome, Record, evaluate_records
-from ._schema import actions_schema, errors_schema, stages_schema
+from ._schema import actions_schema, errors_schema, spark_ddl, stages_schema
 from ._tables import BatchResult, evaluate_batch, evaluate_table, outcome_tables
 from ._tasks import ChunkResult, evaluate_chunk
 
@@ -48,5 +48,6 @@ __all__ = [
     "read_json",
     "read_tickets",
     "records_from_arrow",
+    "spark_ddl",
     "stages_schema",
 ]

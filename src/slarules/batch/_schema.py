@@ -14,7 +14,7 @@ from ._deps import require
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["actions_schema", "errors_schema", "stages_schema"]
+__all__ = ["actions_schema", "errors_schema", "spark_ddl", "stages_schema"]
 
 
 @cache
@@ -74,3 +74,21 @@ def errors_schema() -> pa.Schema:
             pa.field("error", pa.string(), nullable=False),
         ]
     )
+
+
+def _ddl_type(typ: pa.DataType) -> str:
+    pa = require("pyarrow")
+    if pa.types.is_timestamp(typ):
+        return "timestamp"
+    if pa.types.is_float64(typ):
+        return "double"
+    if pa.types.is_int64(typ):
+        return "bigint"
+    if pa.types.is_list(typ):
+        return f"array<{_ddl_type(typ.value_type)}>"
+    return "string"
+
+
+def spark_ddl(schema: pa.Schema) -> str:
+    """The schema as a Spark DDL string, for ``DataFrame.mapInArrow(fn, spark_ddl(...))``."""
+    return ", ".join(f"`{f.name}` {_ddl_type(f.type)}" for f in schema)
