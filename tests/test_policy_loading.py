@@ -38,7 +38,7 @@ calendars:
     holidays: {country: NO}
     days: {2025-12-31: [09:00-12:00]}
 fields:
-  answered: {enum: [yes, no, n/a]}
+  answered: {enum: [yes, no, y, n, n/a]}
   switch: {enum: [on, off]}
 priorities:
   - id: yes
@@ -97,6 +97,10 @@ def test_yes_and_no_stay_strings_as_enum_values_ids_and_condition_values(traps: 
         at=SHANGHAI_TICKET_AT,
     )
     assert ev.priority == "yes"
+
+
+def test_y_and_n_stay_strings_as_enum_values(traps: Policy) -> None:
+    assert traps.compiled.fields.specs["answered"].enum == ("yes", "no", "y", "n", "n/a")
 
 
 def test_on_and_off_stay_strings_as_enum_values(traps: Policy) -> None:
