@@ -31,7 +31,10 @@ def ticket(i: int, rng: random.Random) -> dict[str, object]:
         start = created + timedelta(minutes=rng.randrange(10, 600))
         statuses = [
             {"at": start.isoformat(), "status": "waiting_for_parts"},
-            {"at": (start + timedelta(minutes=rng.randrange(30, 3000))).isoformat(), "status": "open"},
+            {
+                "at": (start + timedelta(minutes=rng.randrange(30, 3000))).isoformat(),
+                "status": "open",
+            },
         ]
     return {
         "id": f"AS-{i:07d}",

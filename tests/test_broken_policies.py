@@ -21,22 +21,7 @@ _HEADER = re.compile(r"^# (expect|warn): (.+)$")
 
 # Files whose expectation states the right behaviour but the code in another package does
 # not deliver it yet (strict: the test fails once it is fixed, so the entry gets removed).
-KNOWN_BUGS = {
-    "timezone-misspelt.yaml": (
-        "calendar/_compile: an unknown policy time zone is reported again for every calendar "
-        "that inherits it"
-    ),
-    "day-range-misspelt.yaml": (
-        "calendar/_compile: a misspelt day also reports no-working-time for the calendar"
-    ),
-    "aliased-ladder-mistake.yaml": (
-        "_policy: a mistake in an aliased ladder is reported once per stage that uses it, "
-        "all at the same file:line:col"
-    ),
-    "step-without-trigger.yaml": (
-        "_compile: a step without a trigger also reports bad-threshold 'None is not a threshold'"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _expectation(path: Path) -> tuple[str, list[tuple[str, int]]]:

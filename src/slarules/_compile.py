@@ -79,6 +79,8 @@ def _compile_calendars(spec: PolicySpec, problems: _Problems) -> dict[str, Calen
         for name in BUILTIN_CALENDARS:
             calendars[name] = always
     for name, cal_spec in spec.calendars.items():
+        if always is None and cal_spec.timezone is None:
+            continue  # it inherits the policy's time zone, already reported as wrong
         compiled = problems.attempt(
             ("calendars", name),
             lambda cal_spec=cal_spec: compile_calendar(cal_spec, timezone=spec.timezone),  # type: ignore[misc]
@@ -189,8 +191,10 @@ class _StageCompiler:
         used: set[str] = set()
         for i, step in enumerate(stage.ladder):
             path: Path = ("stages", name, "ladder", i)
-            key = "on" if step.on is not None else "every" if step.every is not None else "at"
-            trigger = self.problems.attempt((*path, key), lambda step=step: _trigger(step))  # type: ignore[misc]
+            given = [k for k in ("on", "every", "at") if getattr(step, k) is not None]
+            if len(given) != 1:
+                continue  # reported by the rule that checks steps
+            trigger = self.problems.attempt((*path, given[0]), lambda step=step: _trigger(step))  # type: ignore[misc]
             step_cal = self.calendar(step.calendar, cal)
             when = self.condition(step.when, (*path, "when"))
             kinds = [k for k in ActionKind if getattr(step, k.value)]

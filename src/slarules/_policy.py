@@ -224,7 +224,10 @@ class Policy:
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
+    """Problems sorted by position, each once (an aliased block is compiled where it is used,
+    but its mistakes are written in one place)."""
+    unique = {(p.file, p.line, p.column, p.code, p.message): p for p in problems}
+    return sorted(unique.values(), key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
 def _with_warnings(compiled: CompiledPolicy, warnings: list[Problem]) -> CompiledPolicy:

@@ -106,13 +106,14 @@ def compile_calendar(spec: CalendarSpec, *, timezone: str | None = None) -> Cale
     else:
         zone, found = load_zone(name)
         problems.extend(found)
-    week, found = parse_week(spec.hours)
-    problems.extend(found)
+    week, week_problems = parse_week(spec.hours)
+    problems.extend(week_problems)
     overrides, found = _overrides(spec)
     problems.extend(found)
     source, found = _holiday_source(spec)
     problems.extend(found)
-    problems.extend(_working_time_problems(spec, week))
+    if not week_problems:  # a misspelt day is the problem, not a calendar never open
+        problems.extend(_working_time_problems(spec, week))
     if problems or zone is None or name is None:
         raise CalendarError(problems)
     plan = DayPlan(week, source, frozenset(spec.workdays), overrides)

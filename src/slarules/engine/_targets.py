@@ -38,6 +38,14 @@ class Resolved:
     waiting_for: str | None = None
 
 
+def _works_on(cal: Calendar, t: datetime) -> bool:
+    """Whether the calendar has working time on the local date of ``t``."""
+    day = t.astimezone(cal.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        next(iter(cal.open_intervals(day, add_local_days(day, 1, cal.timezone))), None) is not None
+    )
+
+
 def _budget_until(cal: Calendar, start: datetime, anchor: datetime) -> timedelta:
     return cal.between(start, anchor) if anchor > start else timedelta(0)
 
@@ -61,6 +69,8 @@ def resolve_target(
         return Resolved(_budget_until(cal, start, anchor), anchor)
     if isinstance(t, NextWeekday):
         anchor = next_weekday_at(start, t.weekday, t.at, cal.timezone)
+        if not _works_on(cal, anchor):
+            anchor = cal.add_days(anchor, 1)  # a holiday Monday: the next working day, same time
         return Resolved(_budget_until(cal, start, anchor), anchor)
     if isinstance(t, Before):
         event = events.get(t.event)
