@@ -8,8 +8,10 @@ JSON) and the instants involved.
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -101,6 +103,13 @@ def _show(stage: tuple[Any, ...] | None) -> str:
     return text + (f", stopped {stopped.isoformat()}" if stopped else "")
 
 
+@lru_cache(maxsize=32)
+def _recompiled(policy: Policy) -> Policy:
+    """The policy through a pickle round trip (compiled again from its source), once."""
+    copy: Policy = pickle.loads(pickle.dumps(policy))
+    return copy
+
+
 def assert_evaluation_repeatable(policy: Policy, ticket: TicketLike, at: datetime) -> Evaluation:
     """Evaluating twice, and with the policy recompiled from its source, gives one answer."""
     t = as_ticket(ticket)
@@ -108,10 +117,7 @@ def assert_evaluation_repeatable(policy: Policy, ticket: TicketLike, at: datetim
     again = policy.evaluate(t, at=at).to_dict()
     if again != first.to_dict():
         _fail(policy, "the evaluation is repeatable", "two evaluations differ", t, at)
-    import pickle
-
-    copy: Policy = pickle.loads(pickle.dumps(policy))
-    if copy.evaluate(t, at=at).to_dict() != again:
+    if _recompiled(policy).evaluate(t, at=at).to_dict() != again:
         _fail(
             policy,
             "the evaluation is repeatable",
