@@ -125,10 +125,6 @@ def test_an_unquoted_numeric_version_is_kept_as_text(traps: Policy) -> None:
     assert traps.version == "2025.1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="YAML reads 2025.10 as the number 2025.1 before the model sees it; quote versions",
-)
 def test_an_unquoted_version_keeps_its_trailing_zero() -> None:
     policy = Policy.from_yaml(POLICY.replace("version: 2025.1", "version: 2025.10"))
     assert policy.version == "2025.10"

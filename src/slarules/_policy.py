@@ -100,6 +100,7 @@ class Policy:
         data, source_map = load_yaml(text, file=name)
         raw = text.encode("utf-8") if isinstance(text, str) else text
         source = text if isinstance(text, str) else text.decode("utf-8-sig")
+        data = _version_as_written(data, source, source_map)
         digest = "sha256:" + hashlib.sha256(raw).hexdigest()
         return cls._build(
             data, source=source, source_map=source_map, file=file, content_hash=digest
@@ -221,6 +222,25 @@ class Policy:
         """What changes, and when, from ``since`` (default: the first event) to ``until``,
         if nothing else happens to the ticket and every action is applied when due."""
         return _timeline(self._compiled, as_ticket(ticket), until=until, since=since)
+
+
+def _version_as_written(data: Any, source: str, source_map: SourceMap) -> Any:
+    """Keep an unquoted numeric version as written: ``2025.10`` is not ``2025.1``.
+
+    YAML reads it as a number before the model sees it; the source text still has it.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("version"), int | float):
+        return data
+    if isinstance(data["version"], bool):
+        return data
+    mark = source_map.value(("version",))
+    if mark is None:
+        return data
+    lines = source.splitlines()
+    if not 0 < mark.line <= len(lines):
+        return data
+    token = lines[mark.line - 1][mark.column - 1 :].split("#", 1)[0].strip()
+    return {**data, "version": token} if token else data
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
