@@ -1,0 +1,219 @@
+"""Bulk evaluation benchmark: one process, ``--workers 2`` and a Dask LocalCluster, in one run.
+
+    .venv/bin/python benchmarks/bench_batch.py              # 1,000,000 tickets
+    .venv/bin/python benchmarks/bench_batch.py --tickets 100000 --dir /tmp/bench
+
+It writes realistic after-sales tickets to Parquet (``scripts/generate_parquet_tickets.py``,
+row groups of 100,000), then evaluates them at one instant three ways, each writing the
+stage rows to Parquet:
+
+1. ``slarules evaluate POLICY tickets.parquet -o out.parquet`` (one process);
+2. the same with ``--workers 2`` (a local process pool over row groups);
+3. ``slarules.dask.evaluate(policy, path, at).to_parquet(...)`` on a ``LocalCluster`` of
+   2 worker processes with 1 thread each (cluster start-up not counted).
+
+The baseline is the single-ticket path on the same tickets: ``policy.evaluate(mapping)``
+on a sample of them as JSON mappings (ISO 8601 text), one core. Peak memory is the largest
+resident set of each process, sampled every 0.2 s. The three outputs are checked equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil  # type: ignore[import-untyped]
+import pyarrow.parquet as pq
+
+import slarules
+from slarules.batch import chunks_of, read_chunk
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from generate_parquet_tickets import AT, write  # type: ignore[import-not-found]  # noqa: E402
+
+POLICY_PATH = ROOT / "policies" / "after-sales-response.yaml"
+SLARULES = str(Path(sys.executable).with_name("slarules"))
+
+
+class Peaks:
+    """Largest RSS of each process in a tree (or a fixed set of pids), sampled in a thread."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self.pids = pids
+        self.peak: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for pid in self.pids():
+                try:
+                    rss = psutil.Process(pid).memory_info().rss
+                except psutil.Error:
+                    continue
+                self.peak[pid] = max(self.peak.get(pid, 0), rss)
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> Peaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def tree(pid: int) -> Callable[[], list[int]]:
+    def pids() -> list[int]:
+        try:
+            root = psutil.Process(pid)
+            return [pid, *(c.pid for c in root.children(recursive=True))]
+        except psutil.Error:
+            return []
+
+    return pids
+
+
+def single_ticket(policy: slarules.Policy, path: Path, sample: int) -> float:
+    """Seconds per ticket of ``policy.evaluate(mapping)`` on JSON mappings of the tickets."""
+    mappings: list[dict[str, Any]] = []
+    for chunk in chunks_of(path, rows=sample):
+        for record in read_chunk(chunk):
+            t = record.data
+            mappings.append(
+                {
+                    **t,
+                    "events": {k: v.isoformat() for k, v in t.get("events", {}).items()},
+                    "statuses": [{**s, "at": s["at"].isoformat()} for s in t.get("statuses", [])],
+                }
+            )
+            if len(mappings) == sample:
+                break
+        break
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for m in mappings:
+            policy.evaluate(m, at=AT)
+        best = min(best, (time.perf_counter() - start) / len(mappings))
+    return best
+
+
+def cli(path: Path, out: Path, workers: int) -> tuple[float, int, int, list[str]]:
+    args = [SLARULES, "evaluate", str(POLICY_PATH), str(path), "--at", AT.isoformat()]
+    args += ["-o", str(out)]
+    if workers > 1:
+        args += ["--workers", str(workers)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+    with Peaks(tree(proc.pid)) as peaks:
+        _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    parent = peaks.peak.pop(proc.pid, 0)
+    child = max(peaks.peak.values(), default=0)
+    return wall, parent, child, args
+
+
+def on_dask(policy: slarules.Policy, path: Path, out: Path) -> tuple[float, int, int]:
+    import distributed
+
+    import slarules.dask
+
+    with (
+        distributed.LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        pids = list(client.run(os.getpid).values())
+        me = os.getpid()
+        with Peaks(lambda: [*pids, me]) as peaks:
+            start = time.perf_counter()
+            slarules.dask.evaluate(policy, path, AT).to_parquet(str(out), write_index=False)
+            wall = time.perf_counter() - start
+    parent = peaks.peak.pop(me, 0)
+    return wall, parent, max(peaks.peak.values(), default=0)
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp one)")
+    parser.add_argument("--sample", type=int, default=20_000, help="single-ticket sample size")
+    ns = parser.parse_args()
+    folder = ns.dir or Path(tempfile.mkdtemp(prefix="slarules-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"tickets-{ns.tickets}.parquet"
+    n = ns.tickets
+    if not path.exists() or pq.ParquetFile(path).metadata.num_rows != n:
+        start = time.perf_counter()
+        write(n, str(path))
+        print(
+            f"wrote {n:,} tickets to {path} in {time.perf_counter() - start:.1f} s "
+            f"({path.stat().st_size / 2**20:,.0f} MiB)"
+        )
+    policy = slarules.load_policy(POLICY_PATH)
+    print(
+        f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB;"
+        f" Python {sys.version.split()[0]}; load before: {os.getloadavg()[0]:.2f}"
+    )
+
+    per_ticket = single_ticket(policy, path, ns.sample)
+    baseline = 1 / per_ticket
+    print(
+        f"single-ticket policy.evaluate(mapping): {per_ticket * 1e6:.1f} µs/ticket,"
+        f" {baseline:,.0f} tickets/s on one core"
+    )
+
+    rows = []
+    one, parent1, _, args1 = cli(path, folder / "out-1.parquet", 1)
+    rows.append(("one process", one, parent1, 0))
+    two, parent2, child2, _ = cli(path, folder / "out-2.parquet", 2)
+    rows.append(("--workers 2", two, parent2, child2))
+    dask_wall, dask_parent, dask_worker = on_dask(policy, path, folder / "out-dask")
+    rows.append(("Dask LocalCluster 2x1", dask_wall, dask_parent, dask_worker))
+
+    print(f"\ncommand: {' '.join(args1)} [--workers 2]")
+    print(
+        f"{'run':<24}{'wall':>9}{'tickets/s':>12}{'speed-up':>10}"
+        f"{'peak, main':>13}{'peak, worker':>14}"
+    )
+    for name, wall, parent, child in rows:
+        print(
+            f"{name:<24}{wall:>8.1f}s{n / wall:>12,.0f}{one / wall:>9.2f}x"
+            f"{mib(parent):>13}{mib(child) if child else '-':>14}"
+        )
+    per_core = n / one
+    print(
+        f"\nper core, one process: {per_core:,.0f} tickets/s = "
+        f"{per_core / baseline:.0%} of the single-ticket path"
+    )
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+
+    a = pq.read_table(folder / "out-1.parquet")
+    b = pq.read_table(folder / "out-2.parquet")
+    c = pq.read_table(folder / "out-dask").select(a.column_names).cast(a.schema)
+    key = [("ticket_id", "ascending"), ("stage", "ascending")]
+    same = a.equals(b) and a.sort_by(key).equals(c.sort_by(key))
+    print(f"outputs: {a.num_rows:,} stage rows each; equal: {same}")
+    if not same:
+        raise SystemExit("the three runs disagree")
+
+
+if __name__ == "__main__":
+    main()
