@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
-from ._errors import Problem
-from ._model import PolicySpec
+from ._durations import AtBreach, Duration, parse_target, parse_threshold
+from ._errors import PolicyError, Problem
+from ._model import PolicySpec, StepSpec, TargetSpec
 from ._suggest import did_you_mean, suggest
 
 __all__ = ["RULES", "check"]
@@ -318,6 +320,99 @@ def _stage_applies_to_someone(spec: PolicySpec) -> Iterator[Problem]:
             )
 
 
+def _calendars_used(spec: PolicySpec) -> Iterator[Problem]:
+    """A calendar nothing uses, while a stage runs on the default ``24x7`` because it names
+    no calendar, usually means that stage forgot its ``calendar:``."""
+    defaulted = [name for name, stage in spec.stages.items() if stage.calendar is None]
+    if not defaulted:
+        return  # every stage chose its calendar: an unused one is deliberate
+    used: set[str] = set()
+    for stage in spec.stages.values():
+        targets = stage.target.values() if isinstance(stage.target, dict) else [stage.target]
+        used.update(t.calendar for t in targets if isinstance(t, TargetSpec))
+        used.update(step.calendar for step in stage.ladder if step.calendar)
+        used.add(stage.calendar or "24x7")
+    for name in spec.calendars:
+        if name not in used:
+            yield Problem(
+                "unused-calendar",
+                f"calendar {name!r} is not used, and stage {defaulted[0]!r} names no calendar",
+                f"a stage without 'calendar:' runs round the clock (24x7); add "
+                f"'calendar: {name}' to it, or 'calendar: 24x7' to say it is meant",
+                ("calendars", name),
+                severity="warning",
+            )
+
+
+def _step_signature(step: StepSpec) -> tuple[object, ...]:
+    trigger = step.at if step.at is not None else step.on if step.on is not None else step.every
+    text = " ".join(str(trigger).lower().split())
+    kinds = tuple((k, tuple(getattr(step, k) or ())) for k in ("notify", "escalate", "assign"))
+    return (text, kinds, tuple(step.via), repr(step.when))
+
+
+def _steps_not_repeated(spec: PolicySpec) -> Iterator[Problem]:
+    for name, stage in spec.stages.items():
+        seen: dict[tuple[object, ...], int] = {}
+        for i, step in enumerate(stage.ladder):
+            signature = _step_signature(step)
+            if signature in seen:
+                yield Problem(
+                    "duplicate-step",
+                    f"this step repeats ladder step {seen[signature] + 1} of stage {name!r}",
+                    "the same people would get the same action twice; remove one",
+                    ("stages", name, "ladder", i),
+                    severity="warning",
+                )
+            else:
+                seen[signature] = i
+
+
+def _fixed_length(value: object) -> timedelta | None:
+    """The working time of a plain duration target, else ``None``."""
+    text = value.due if isinstance(value, TargetSpec) else value
+    if not isinstance(text, str) or text.strip().lower() in {"none", "no target", "skip", "n/a"}:
+        return None
+    try:
+        parsed = parse_target(text)
+    except PolicyError:
+        return None  # reported by the compiler
+    return parsed.delta if isinstance(parsed, Duration) else None
+
+
+def _steps_after_start(spec: PolicySpec) -> Iterator[Problem]:
+    """``2h before breach`` on a 30m target would be due before the clock even starts."""
+    for name, stage in spec.stages.items():
+        targets = (
+            dict(stage.target)
+            if isinstance(stage.target, dict)
+            else {"every priority": stage.target}
+        )
+        for i, step in enumerate(stage.ladder):
+            if step.at is None:
+                continue
+            try:
+                threshold = parse_threshold(step.at)
+            except PolicyError:
+                continue  # reported by the compiler
+            if not isinstance(threshold, AtBreach) or threshold.offset >= timedelta(0):
+                continue
+            early = [
+                f"{prio} ({targets[prio]})"
+                for prio in targets
+                if (length := _fixed_length(targets[prio])) is not None
+                and -threshold.offset >= length
+            ]
+            if early:
+                yield Problem(
+                    "step-before-start",
+                    f"'{step.at}' is at or before the stage starts for {', '.join(early)}",
+                    "it would fire as soon as the clock starts; use a percentage such as 50%",
+                    ("stages", name, "ladder", i, "at"),
+                    severity="warning",
+                )
+
+
 RULES: tuple[Rule, ...] = (
     _unique_priority_ids,
     _one_default_last,
@@ -333,6 +428,9 @@ RULES: tuple[Rule, ...] = (
     _priority_change_event_declared,
     _pause_pauses_something,
     _stage_applies_to_someone,
+    _calendars_used,
+    _steps_not_repeated,
+    _steps_after_start,
 )
 
 
