@@ -105,7 +105,12 @@ def _events_declared(spec: PolicySpec) -> Iterator[Problem]:
                 )
     for name, count in Counter(spec.events).items():
         if count > 1:
-            yield Problem("duplicate-id", f"event {name!r} is listed twice", None, ("events",))
+            yield Problem(
+                "duplicate-id",
+                f"event {name!r} is listed twice",
+                "list each event once",
+                ("events",),
+            )
 
 
 def _stage_start_differs_from_stop(spec: PolicySpec) -> Iterator[Problem]:
@@ -276,7 +281,12 @@ def _names_fit_action_keys(spec: PolicySpec) -> Iterator[Problem]:
 def _statuses_unique(spec: PolicySpec) -> Iterator[Problem]:
     for status, count in Counter(spec.statuses or ()).items():
         if count > 1:
-            yield Problem("duplicate-id", f"status {status!r} is listed twice", None, ("statuses",))
+            yield Problem(
+                "duplicate-id",
+                f"status {status!r} is listed twice",
+                "list each status once",
+                ("statuses",),
+            )
 
 
 def _priority_change_event_declared(spec: PolicySpec) -> Iterator[Problem]:
