@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import slarules
 from slarules import Policy, PolicyError, Problem, load_policy
 
 BROKEN = Path(__file__).parent / "policies" / "broken"
@@ -180,3 +181,21 @@ def test_every_expected_code_is_documented_in_errors_md() -> None:
     documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", ERRORS_MD.read_text()))
     expected = {code for path in FILES for code, _ in _expectation(path)[1]}
     assert expected - documented == set()
+
+
+def test_every_code_the_policy_pipeline_can_raise_is_documented_in_errors_md() -> None:
+    """A registry check: the codes written in the loader, checks and compilers."""
+    src = Path(slarules.__file__).parent
+    files = [
+        *(src / name for name in ("_check.py", "_shape.py", "_durations.py", "_compile.py")),
+        *(src / name for name in ("_yaml.py", "_policy.py", "_model.py")),
+        *sorted((src / "calendar").glob("*.py")),
+        *sorted((src / "conditions").glob("*.py")),
+    ]
+    pattern = re.compile(
+        r'(?:Problem\(|PolicyError\.single\(|PydanticCustomError\()\s*"([a-z]+(?:-[a-z0-9]+)+)"'
+    )
+    codes = {code for path in files for code in pattern.findall(path.read_text())}
+    documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", ERRORS_MD.read_text()))
+    assert len(codes) > 30
+    assert codes - documented == set()
