@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from slarules import Policy
 from slarules.report import ReportResult
 
-from .conftest import SET, make_policy, report, tk
+from .conftest import POLICY, SET, make_policy, report, tk
 
 HOUR = 3600.0
 
@@ -229,3 +230,14 @@ def test_default_range_is_the_period_up_to_as_of(policy: Policy) -> None:
         date(2025, 10, 6),
         date(2025, 10, 19),
     )
+
+
+def test_a_stage_without_target_is_timed_but_not_decided() -> None:
+    data = copy.deepcopy(POLICY)
+    data["stages"]["fix"]["target"] = "none"
+    policy = Policy.from_dict(data)
+    r = report(policy, SET)
+    assert on_time(r, "high", "fix") == (0, 0, 0)
+    timing = next(t for t in r.timing if t.stage == "fix")
+    assert (timing.count, timing.max) == (1, 2 * HOUR)  # T1: created 10:00, closed 12:00
+    assert r.headline_value("on_time_rate").value == pytest.approx(2 / 4)  # type: ignore[union-attr]

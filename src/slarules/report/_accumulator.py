@@ -231,7 +231,8 @@ class ReportAccumulator:
                         elapsed=Histogram(opts.bin_seconds), late=Histogram(opts.bin_seconds)
                     )
                 if status is StageStatus.MET:
-                    cell.met += 1
+                    if r.deadline is not None:  # a stage without a target is only tracked
+                        cell.met += 1
                 else:
                     if status is StageStatus.MET_LATE:
                         cell.met_late += 1

@@ -38,7 +38,9 @@ def definitions(acc: ReportAccumulator) -> tuple[tuple[str, str], ...]:
         (
             "Decided stage",
             "A stage that is met, met late or breached; pending, running, paused "
-            f"and skipped stages are not decided and are left out. {open_rule}",
+            "and skipped stages are not decided and are left out, and so are stages "
+            "without a target (tracked only: their time counts in business time). "
+            f"{open_rule}",
         ),
         (
             "Period",
