@@ -161,12 +161,16 @@ def _wrong_type(kind: str, loc: Path, got: Any) -> tuple[str, str | None] | None
         hint = "write a value after the colon"
     elif expected == "a list" and isinstance(got, str | int | float):
         hint = f"write it as a list: [{got}]"
+    elif expected == "a list" and isinstance(got, dict):
+        hint = "write one item per line, each starting with '- '"
+    elif expected.startswith("a mapping") and isinstance(got, list):
+        hint = "write 'name:' keys under it, not '- ' items"
     elif expected == "text" and isinstance(got, int | float) and not isinstance(got, bool):
         hint = f"quote it: '{got}'"
     elif expected.startswith("a date") and isinstance(got, str):
         hint = "write a date as YYYY-MM-DD, e.g. 2025-12-27"
-    elif expected == "a mapping of settings" and isinstance(got, list | str):
-        hint = "write 'key: value' settings under it, not a list or a single value"
+    elif expected == "a mapping of settings" and isinstance(got, str):
+        hint = "write 'key: value' settings under it, not a single value"
     return message, hint
 
 
