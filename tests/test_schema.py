@@ -290,3 +290,34 @@ def test_a_target_on_another_calendar_matches_the_schema(schema: dict[str, Any])
     }
     node = schema["definitions"]["StageSpec"]
     assert _Validator(schema).errors(stage, node) == []
+
+
+REFERENCE_MD = ROOT / "docs" / "policy-reference.md"
+DOCUMENTED_SECTIONS = [
+    "CalendarSpec",
+    "FieldSpec",
+    "HolidaysSpec",
+    "PauseSpec",
+    "PriorityChangeSpec",
+    "PrioritySpec",
+    "StageSpec",
+    "StepSpec",
+    "TargetSpec",
+]
+
+
+@pytest.mark.parametrize("section", ["<top level>", *DOCUMENTED_SECTIONS])
+def test_every_key_is_in_the_policy_reference(schema: dict[str, Any], section: str) -> None:
+    node = schema if section == "<top level>" else schema["definitions"][section]
+    text = REFERENCE_MD.read_text(encoding="utf-8")
+    missing = [key for key in node["properties"] if f"`{key}`" not in text]
+    assert missing == [], f"document these keys of {section} in docs/policy-reference.md"
+
+
+def test_the_schema_also_flags_misspelt_keys_in_editors(schema: dict[str, Any]) -> None:
+    broken = ROOT / "tests" / "policies" / "broken"
+    files = [p for p in sorted(broken.glob("*.yaml")) if "unknown-key" in p.read_text()[:60]]
+    assert len(files) >= 5
+    for path in files:
+        errors = _Validator(schema).errors(_as_json(path), schema)
+        assert errors, path.name
