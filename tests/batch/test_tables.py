@@ -241,3 +241,16 @@ def test_read_errors_are_usage_errors(tmp_path: Path) -> None:
     notparquet.write_text("nope")
     with pytest.raises(UsageError, match="cannot be read as Parquet"):
         read_tickets(notparquet)
+
+
+def test_large_tables_are_evaluated_in_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("slarules.batch._tables.SLICE_ROWS", 2)
+    tickets = example_tickets()
+    tickets[3]["fields"]["level"] = "bogus"
+    table = pa.Table.from_pylist(tickets)
+    result = evaluate_batch(POLICY, table, AT, errors="collect")
+    good = [t for i, t in enumerate(tickets) if i != 3]
+    assert result.stages.to_pylist() == expected_stage_rows(POLICY, good, AT)
+    assert result.actions.to_pylist() == expected_action_rows(POLICY, good, AT)
+    assert result.errors.column("row").to_pylist() == [3]
+    assert result.errors.column("where").to_pylist() == ["row 4"]

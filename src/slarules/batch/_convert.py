@@ -25,7 +25,7 @@ from ._records import Record
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["TICKET_COLUMNS", "naive_columns", "records_from_arrow"]
+__all__ = ["TICKET_COLUMNS", "check_tickets", "naive_columns", "records_from_arrow"]
 
 TICKET_COLUMNS = ("id", "fields", "events", "statuses", "done")
 
@@ -182,13 +182,8 @@ def _converter(column: str, typ: pa.DataType) -> Callable[[Any], Any]:
     return _sequence
 
 
-def records_from_arrow(
-    tickets: pa.Table | pa.RecordBatch, *, source: str = "", first_row: int = 0
-) -> Iterator[Record]:
-    """The rows of ``tickets`` as records in the ticket JSON shape.
-
-    The columns are checked and converted at once; the records are made as they are read.
-    """
+def check_tickets(tickets: object) -> None:
+    """Raise ``UsageError`` unless ``tickets`` is an Arrow table with an ``id`` column."""
     pa = require("pyarrow")
     if not isinstance(tickets, pa.Table | pa.RecordBatch):
         raise UsageError(
@@ -200,6 +195,17 @@ def records_from_arrow(
             "the tickets table has no 'id' column; its columns must follow the ticket JSON "
             f"shape ({', '.join(TICKET_COLUMNS)}), it has: {', '.join(names) or 'none'}"
         )
+
+
+def records_from_arrow(
+    tickets: pa.Table | pa.RecordBatch, *, source: str = "", first_row: int = 0
+) -> Iterator[Record]:
+    """The rows of ``tickets`` as records in the ticket JSON shape.
+
+    The columns are checked and converted at once; the records are made as they are read.
+    """
+    check_tickets(tickets)
+    names = tickets.schema.names
     present = [c for c in TICKET_COLUMNS if c in names]
     columns: dict[str, list[Any]] = {}
     for name in present:
