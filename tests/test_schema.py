@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from slarules import Policy
 from slarules._policy import is_policy_file
 from slarules._schema import policy_schema
 from slarules._yaml import load_yaml
@@ -321,3 +322,16 @@ def test_the_schema_also_flags_misspelt_keys_in_editors(schema: dict[str, Any]) 
     for path in files:
         errors = _Validator(schema).errors(_as_json(path), schema)
         assert errors, path.name
+
+
+def test_spellings_the_loader_accepts_are_accepted_by_the_schema(schema: dict[str, Any]) -> None:
+    text = (ROOT / "policies" / "after-sales-response.yaml").read_text(encoding="utf-8")
+    text = text.replace('version: "2025.1"', "version: 2025.10")  # an unquoted number
+    text = text.replace("notify: [assignee]", "notify: assignee")  # one role, no brackets
+    text = text.replace(
+        "pause: {status: [waiting_for_parts, waiting_on_customer]}",
+        "pause: {status: waiting_for_parts}",
+    )
+    data, _ = load_yaml(text)
+    assert Policy.from_yaml(text).version == "2025.10"
+    assert _Validator(schema).errors(json.loads(json.dumps(data, default=str)), schema) == []

@@ -17,6 +17,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -62,7 +63,12 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-Names = Annotated[list[str], BeforeValidator(_listify)]
+Names = Annotated[
+    list[str],
+    BeforeValidator(_listify),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+"""A list of names; one name may be written without brackets."""
 
 ConditionData = Annotated[
     Any,
@@ -360,8 +366,13 @@ class PolicySpec(_Spec):
 
     slarules: Literal[1] = Field(description="The file format version. Write 1.", examples=[1])
     id: str = Field(description="The policy's id.", examples=["after-sales-response"])
-    version: Annotated[str, BeforeValidator(_as_text)] = Field(
-        description="The policy's own version; quote it if it could read as a number.",
+    version: Annotated[
+        str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})
+    ] = Field(
+        description=(
+            "The policy's own version, shown in every evaluation. In a file, an unquoted "
+            "number is kept as written (2025.10 stays 2025.10)."
+        ),
         examples=["2025.1"],
     )
     title: str | None = Field(
