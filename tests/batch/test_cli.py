@@ -115,3 +115,11 @@ def test_workers_need_a_splittable_file(tmp_path: Path) -> None:
     assert "need a file, not - (stdin)" in result.stderr
     ok = run(POLICY_PATH, array, "--at", AT_TEXT, "-o", tmp_path / "o.jsonl")  # no workers: fine
     assert ok.exit_code == 0, ok.output
+
+
+def test_progress_in_bulk(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run(POLICY_PATH, EXAMPLES, "--at", AT_TEXT, "-o", out, "--progress")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith(f"wrote 5 evaluations to {out}\n")
+    assert len(out.read_text().splitlines()) == 5

@@ -116,7 +116,8 @@ def evaluate(
     policy = load_policy_or_exit(policy_path)
     at = parse_instant(at_text) or datetime.now(UTC)
     if bulk:
-        _bulk(policy, tickets, at, fmt, kind, output, workers, scheduler)
+        show = progress if progress is not None else (sys.stderr.isatty() and tickets != "-")
+        _bulk(policy, tickets, at, fmt, kind, output, workers, scheduler, show)
         return
     bad = 0
     rows: list[Evaluation] = []
@@ -203,6 +204,7 @@ def _bulk(
     output: str | None,
     workers: int,
     scheduler: str | None,
+    show_progress: bool,
 ) -> None:
     """``evaluate`` over chunks: Parquet input, ``--output``, ``--workers``, ``--scheduler``."""
     bad = 0
@@ -220,7 +222,8 @@ def _bulk(
             writer = pq.ParquetWriter(output, stages_schema())
         elif output is not None:
             stream = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        for part in _chunks(policy, tickets, at, task_kind, workers, scheduler):
+        parts = _chunks(policy, tickets, at, task_kind, workers, scheduler)
+        for part in _counted(parts) if show_progress else parts:
             count += part.count
             for where, message in part.errors:
                 bad += 1
@@ -246,6 +249,19 @@ def _bulk(
     if bad:
         click.echo(f"{bad} ticket{'s' if bad != 1 else ''} could not be evaluated", err=True)
     raise SystemExit(EXIT_FAILED if bad else EXIT_OK)
+
+
+def _counted(parts: Iterator[ChunkResult]) -> Iterator[ChunkResult]:
+    """Pass chunk results through while stderr counts the tickets evaluated."""
+    from rich.console import Console
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    columns = (SpinnerColumn(), TextColumn("evaluating"), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("evaluating", total=None)
+        for part in parts:
+            bar.advance(task, part.count)
+            yield part
 
 
 def _with_progress(records: Iterator[TicketRecord], path: str) -> Iterator[TicketRecord]:
