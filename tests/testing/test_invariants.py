@@ -144,3 +144,36 @@ def test_a_ticket_with_no_next_change_is_checked_a_long_way_ahead() -> None:
     }
     ev = assert_stable_until_next_evaluation(AFTER_SALES, closed, AT)
     assert ev.next_evaluation_at is None
+
+
+def dst_policy(zone: str) -> Policy:
+    return Policy.from_dict(
+        {
+            "slarules": 1,
+            "id": "dst",
+            "version": "1",
+            "timezone": zone,
+            "priorities": [{"id": "p", "default": True}],
+            "stages": {"s": {"start": "created", "stop": "done", "target": "4h"}},
+        }
+    )
+
+
+def test_the_helpers_step_back_from_the_next_evaluation_in_utc_not_on_the_wall_clock() -> None:
+    # New York skips 02:00-03:00 on 9 March 2025; a microsecond before 03:00 EDT on the
+    # wall clock would be 02:59:59.999999, a time that does not exist (read as EST: later)
+    policy = dst_policy("America/New_York")
+    ticket = {"id": "T-1", "events": {"created": "2025-03-09T03:00:00-04:00"}}
+    at = datetime(2025, 3, 9, 1, 0, tzinfo=ZoneInfo("America/New_York"))
+    ev = assert_evaluation_consistent(policy, ticket, at)
+    assert ev.next_evaluation_at == datetime.fromisoformat("2025-03-09T03:00:00-04:00")
+
+
+def test_the_helpers_compare_instants_of_a_repeated_hour_in_utc() -> None:
+    # Sydney repeats 02:00-03:00 on 5 April 2026: 02:00+11:00 comes an hour before
+    # 02:00+10:00, though Python calls them equal in one zone (fold is ignored)
+    policy = dst_policy("Australia/Sydney")
+    ticket = {"id": "T-1", "events": {"created": "2026-04-05T02:00:00+10:00"}}
+    at = datetime(2026, 4, 5, 2, 0, tzinfo=ZoneInfo("Australia/Sydney"))
+    ev = assert_evaluation_consistent(policy, ticket, at)
+    assert ev.stages["s"].status == "pending"

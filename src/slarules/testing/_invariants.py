@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ __all__ = [
 
 _TICK = timedelta(microseconds=1)
 _FAR = timedelta(days=400)
+_DAY = timedelta(days=1)
 TicketLike = Ticket | Mapping[str, Any]
 
 
@@ -50,6 +51,12 @@ class InvariantError(AssertionError, SlaRulesError):
             f"invariant broken: {invariant}\n  {detail}\n  at:     {at.isoformat()}\n"
             f"  ticket: {json.dumps(self.ticket, ensure_ascii=False)}"
         )
+
+
+def _u(t: datetime) -> datetime:
+    """``t`` in UTC: Python compares two datetimes of one zone by wall time, ignoring
+    ``fold``, so instants in a repeated (DST fall-back) hour must be compared in UTC."""
+    return t.astimezone(UTC)
 
 
 def _local(ticket: Ticket, zone: str | None) -> dict[str, Any]:
@@ -134,17 +141,19 @@ def assert_evaluation_well_formed(policy: Policy, ticket: TicketLike, at: dateti
     ev = policy.evaluate(t, at=at)
     for name, s in ev.stages.items():
         bad = None
-        if s.status is StageStatus.BREACHED and (s.deadline is None or s.deadline > at):
+        if s.status is StageStatus.BREACHED and (s.deadline is None or _u(s.deadline) > _u(at)):
             bad = f"stage {name} is breached but its deadline is {s.deadline}"
         elif s.status is StageStatus.MET_LATE and (
-            s.deadline is None or s.stopped_at is None or s.stopped_at <= s.deadline
+            s.deadline is None or s.stopped_at is None or _u(s.stopped_at) <= _u(s.deadline)
         ):
             bad = f"stage {name} was met late: stopped {s.stopped_at}, deadline {s.deadline}"
         elif s.status is StageStatus.MET and (
-            s.stopped_at is None or (s.deadline is not None and s.stopped_at > s.deadline)
+            s.stopped_at is None or (s.deadline is not None and _u(s.stopped_at) > _u(s.deadline))
         ):
             bad = f"stage {name} was met: stopped {s.stopped_at}, deadline {s.deadline}"
-        elif s.status is StageStatus.RUNNING and s.deadline is not None and s.deadline <= at:
+        elif (
+            s.status is StageStatus.RUNNING and s.deadline is not None and _u(s.deadline) <= _u(at)
+        ):
             bad = f"stage {name} is running past its deadline {s.deadline}"
         if bad:
             _fail(policy, "a stage's status agrees with its deadline", bad, t, at)
@@ -152,7 +161,7 @@ def assert_evaluation_well_formed(policy: Policy, ticket: TicketLike, at: dateti
     if len(set(keys)) != len(keys):
         _fail(policy, "action keys are unique", f"actions {keys}", t, at)
     for action in ev.actions:
-        if action.due_at > at or action.key in t.done:
+        if _u(action.due_at) > _u(at) or action.key in t.done:
             _fail(
                 policy,
                 "actions are due by the instant and not done",
@@ -160,7 +169,7 @@ def assert_evaluation_well_formed(policy: Policy, ticket: TicketLike, at: dateti
                 t,
                 at,
             )
-    if ev.next_evaluation_at is not None and ev.next_evaluation_at <= at:
+    if ev.next_evaluation_at is not None and _u(ev.next_evaluation_at) <= _u(at):
         _fail(
             policy,
             "the next evaluation is later",
@@ -180,8 +189,9 @@ def assert_stable_until_next_evaluation(
     t = as_ticket(ticket)
     ev = policy.evaluate(t, at=at)
     nxt = ev.next_evaluation_at
-    probe = at + _FAR if nxt is None else nxt - _TICK
-    if probe <= at:
+    # arithmetic in UTC: wall-clock arithmetic in a zone with DST lands in its gaps
+    probe = _u(at) + _FAR if nxt is None else _u(nxt) - _TICK
+    if _u(probe) <= _u(at):
         return ev
     now, later = _observable(ev), _observable(policy.evaluate(t, at=probe))
     if now != later:
@@ -203,10 +213,10 @@ def assert_actions_are_kept(
     (default: ``next_evaluation_at`` and one day after ``at``)."""
     t = as_ticket(ticket)
     ev = policy.evaluate(t, at=at)
-    probes = [later] if later is not None else [ev.next_evaluation_at, at + timedelta(days=1)]
+    probes = [later] if later is not None else [ev.next_evaluation_at, _u(at) + _DAY]
     due = {a.key for a in ev.actions}
     for probe in probes:
-        if probe is None or probe < at:
+        if probe is None or _u(probe) < _u(at):
             continue
         lost = due - {a.key for a in policy.evaluate(t, at=probe).actions}
         if lost:
@@ -227,7 +237,7 @@ def assert_pauses_never_hasten(policy: Policy, ticket: TicketLike, at: datetime)
     plain = policy.evaluate(t.model_copy(update={"statuses": ()}), at=at)
     for name, s in ev.stages.items():
         other = plain.stages[name].deadline
-        if s.deadline is not None and other is not None and s.deadline < other:
+        if s.deadline is not None and other is not None and _u(s.deadline) < _u(other):
             _fail(
                 policy,
                 "a pause never makes a deadline earlier",

@@ -304,10 +304,8 @@ def snapshots(policy: Policy, **options: Any) -> st.SearchStrategy[tuple[dict[st
             return ticket, draw(instants(policy))
         first, last = min(moments), max(moments)
         ev = policy.evaluate(ticket, at=last)
-        marks = sorted(
-            {*moments, *(s.deadline for s in ev.stages.values() if s.deadline is not None)}
-            | ({ev.next_evaluation_at} if ev.next_evaluation_at is not None else set())
-        )
+        found = [*moments, *(s.deadline for s in ev.stages.values()), ev.next_evaluation_at]
+        marks = sorted({t.astimezone(UTC) for t in found if t is not None})
         lo = first - timedelta(hours=1)
         seconds = int((last + span - lo).total_seconds())
         at = draw(

@@ -1,0 +1,62 @@
+"""Engine problems found by ``slarules.testing``, kept as minimal failing examples.
+
+Each is a strict xfail: when the engine is fixed it starts passing, the xfail fails, and
+the marker should be removed (the test then guards the fix). The engine is not ours to
+edit here; see the report of issue 7.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from slarules import Policy
+from slarules.testing import InvariantError, assert_evaluation_consistent
+
+# Sydney leaves DST on Sunday 6 April 2025: 03:00 AEDT (+11:00) becomes 02:00 AEST (+10:00),
+# so 02:00-03:00 local happens twice (fold=0 at +11:00, then fold=1 at +10:00).
+SYDNEY_FALL_BACK = Policy.from_dict(
+    {
+        "slarules": 1,
+        "id": "sydney",
+        "version": "1",
+        "timezone": "Australia/Sydney",
+        "priorities": [{"id": "p", "default": True}],
+        "stages": {
+            "s": {
+                "start": "created",
+                "stop": "done",
+                "target": "70m",
+                "ladder": [{"at": "30m before breach", "notify": ["assignee"]}],
+            }
+        },
+    }
+)
+TICKET = {"id": "T-1", "events": {"created": "2025-04-06T02:00:00+11:00"}}  # 15:00 UTC
+AT = datetime(2025, 4, 5, 15, 10, tzinfo=UTC)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "engine: next_evaluation_at takes min() of instants in the policy zone; Python "
+        "compares two datetimes of one zone by wall time, ignoring fold, so across a DST "
+        "fall-back hour 02:10 (+10:00, 16:10 UTC) wins over 02:40 (+11:00, 15:40 UTC)"
+    ),
+)
+def test_next_evaluation_is_the_earliest_change_across_a_dst_fall_back() -> None:
+    ev = SYDNEY_FALL_BACK.evaluate(TICKET, at=AT)
+    # the step "30m before breach" falls due at 15:40 UTC, the deadline is 16:10 UTC
+    later = SYDNEY_FALL_BACK.evaluate(TICKET, at=AT + timedelta(minutes=31))
+    assert [a.due_at.astimezone(UTC) for a in later.actions] == [
+        datetime(2025, 4, 5, 15, 40, tzinfo=UTC)
+    ]
+    assert ev.next_evaluation_at is not None
+    assert ev.next_evaluation_at.astimezone(UTC) == datetime(2025, 4, 5, 15, 40, tzinfo=UTC)
+
+
+@pytest.mark.xfail(strict=True, raises=InvariantError, reason="the same engine problem")
+def test_the_invariant_helpers_catch_the_dst_fall_back_problem() -> None:
+    assert_evaluation_consistent(SYDNEY_FALL_BACK, TICKET, AT)
