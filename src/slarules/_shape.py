@@ -17,7 +17,7 @@ import pydantic
 from pydantic import BaseModel
 
 from ._errors import Path, PolicyError, Problem, format_path
-from ._suggest import did_you_mean
+from ._suggest import did_you_mean, suggest
 
 __all__ = ["SECTION_NAMES", "validate_shape"]
 
@@ -187,10 +187,17 @@ def _wrong_root(model: type[BaseModel], got: Any) -> tuple[str, str]:
     )
 
 
+def _allowed(model: type[BaseModel], loc: Path) -> tuple[type[BaseModel] | None, list[str]]:
+    """The section (model) holding the key at ``loc``, and the keys it allows."""
+    section = _model_at(model, loc[:-1])
+    if section is None:
+        return None, []
+    return section, [f.alias or name for name, f in section.model_fields.items()]
+
+
 def _unknown_key(model: type[BaseModel], loc: Path, path: Path) -> Problem:
     key = str(loc[-1]) if loc else "?"
-    section = _model_at(model, loc[:-1])
-    allowed = [f.alias or name for name, f in section.model_fields.items()] if section else []
+    section, allowed = _allowed(model, loc)
     noun = SECTION_NAMES.get(section.__name__, "known setting here") if section else None
     hint = did_you_mean(key, allowed) or (
         f"allowed keys are: {', '.join(sorted(allowed))}" if allowed else None
@@ -250,19 +257,31 @@ def _problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem:
     return Problem(code, msg, hint, path)
 
 
-def _drop_explained(problems: list[Problem]) -> list[Problem]:
-    """Drop duplicates, and a missing key that a misspelt key next to it explains."""
-    misspelt = {
-        (p.path[:-1], p.hint.split("'")[1])
-        for p in problems
-        if p.code == "unknown-key" and p.hint and p.hint.startswith("did you mean '")
-    }
-    out: list[Problem] = []
-    for p in problems:
-        if p.code == "missing-key" and (p.path[:-1], str(p.path[-1])) in misspelt:
+def _misspelt(model: type[BaseModel], errors: list[Any]) -> set[tuple[Path, str]]:
+    """``(mapping path, key)`` of the keys that unknown keys look like misspellings of."""
+    found: set[tuple[Path, str]] = set()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
             continue
-        if p not in out:
-            out.append(p)
+        loc = _clean_loc(tuple(err["loc"]))
+        meant = suggest(str(loc[-1]), _allowed(model, loc)[1]) if loc else None
+        if meant is not None:
+            found.add((loc[:-1], meant))
+    return found
+
+
+def _problems(model: type[BaseModel], errors: list[Any], prefix: Path) -> list[Problem]:
+    """One problem per error, in order, without duplicates, and without a missing key
+    that a misspelt key beside it already explains (``contry`` for ``country``)."""
+    misspelt = _misspelt(model, errors)
+    out: list[Problem] = []
+    for err in errors:
+        loc = _clean_loc(tuple(err["loc"]))
+        if err["type"] == "missing" and loc and (loc[:-1], str(loc[-1])) in misspelt:
+            continue
+        problem = _problem(model, err, prefix)
+        if problem not in out:
+            out.append(problem)
     return out
 
 
@@ -271,5 +290,4 @@ def validate_shape(model: type[M], data: Any, *, prefix: Path = ()) -> M:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems = [_problem(model, e, prefix) for e in exc.errors()]
-        raise PolicyError(_drop_explained(problems)) from exc
+        raise PolicyError(_problems(model, list(exc.errors()), prefix)) from exc
