@@ -7,8 +7,6 @@
 The public API is exactly ``__all__``; every other module is private.
 """
 
-from __future__ import annotations
-
 from ._compiled import ActionKind
 from ._errors import (
     CalendarError,

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -49,12 +50,13 @@ class Policy:
     shipped to process pools and distributed workers.
     """
 
-    __slots__ = ("_compiled", "_data", "_source", "_source_map")
+    __slots__ = ("_compiled", "_data", "_source", "_source_map", "_spec")
 
     _compiled: CompiledPolicy
     _source: str | None
     _data: Any
     _source_map: SourceMap | None
+    _spec: PolicySpec
 
     def __init__(self) -> None:
         raise UsageError(
@@ -78,7 +80,9 @@ class Policy:
         def placed(problems: tuple[Problem, ...]) -> list[Problem]:
             if source_map is None:
                 return list(problems)
-            return [source_map.locate(p) for p in problems]
+            located = [source_map.locate(p) for p in problems]
+            # a document with nothing in it (an empty file) has no marks: point at its start
+            return [p if p.line is not None else replace(p, line=1, column=1) for p in located]
 
         try:
             spec = validate_shape(PolicySpec, data)
@@ -91,6 +95,15 @@ class Policy:
         object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_data", data if source is None else None)
         object.__setattr__(self, "_source_map", source_map)
+        object.__setattr__(self, "_spec", spec)
+        if spec.report is not None:
+            # the report section names fields and a condition: check them now, not at report time
+            from .report._measures import measures_for
+
+            try:
+                measures_for(self)
+            except PolicyError as exc:
+                raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
         return self
 
     @classmethod
@@ -191,6 +204,11 @@ class Policy:
         return self._compiled.warnings
 
     @property
+    def spec(self) -> PolicySpec:
+        """The validated policy file, as immutable pydantic models (for tools)."""
+        return self._spec
+
+    @property
     def compiled(self) -> CompiledPolicy:
         """The compiled form the engine reads (for tools built on slarules)."""
         return self._compiled
@@ -251,8 +269,6 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 
 def _with_warnings(compiled: CompiledPolicy, warnings: list[Problem]) -> CompiledPolicy:
-    from dataclasses import replace
-
     return replace(compiled, warnings=tuple(_in_file_order(warnings)))
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from .helpers import BROKEN, ROOT, SMALL, Run
 
 TAGET = BROKEN / "stage-key-misspelt.yaml"
@@ -194,9 +192,6 @@ def test_an_empty_file_is_a_problem_of_that_file(run: Run, tmp_path: Path) -> No
     assert "error[wrong-type]: the policy is empty" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True, reason="_policy/_yaml: an empty document has no source mark, so no line"
-)
 def test_an_empty_file_is_reported_at_line_1(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "empty.yaml"
     path.write_text("")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from slarules import Policy, PolicyError, UsageError
@@ -108,13 +110,13 @@ def test_unknown_by_is_a_usage_error() -> None:
 
 
 def test_closed_event_must_be_declared_when_events_are() -> None:
-    policy = Policy.from_yaml(
-        HEAD.replace("fields:", "events: [created, responded]\nfields:")
-        + "report: {closed_event: closd}\n",
-        file="p.yaml",
-    )
-    with pytest.raises(PolicyError, match="event 'closd' is not declared"):
-        measures_for(policy)
+    with pytest.raises(PolicyError, match="event 'closd' is not declared") as info:
+        Policy.from_yaml(
+            HEAD.replace("fields:", "events: [created, responded]\nfields:")
+            + "report: {closed_event: closd}\n",
+            file="p.yaml",
+        )
+    assert info.value.problems[0].line is not None
 
 
 def test_bundled_policies_have_valid_report_sections() -> None:
@@ -127,3 +129,15 @@ def test_bundled_policies_have_valid_report_sections() -> None:
     service = measures_for(load_policy("policies/service-response.yaml"))
     assert service.complaint is not None
     assert service.closed_event == "resolved"
+
+
+def test_a_report_field_that_is_not_declared_is_an_error_when_the_policy_loads() -> None:
+    text = Path("policies/after-sales-response.yaml").read_text(encoding="utf-8")
+    broken = text.replace("field: satisfaction_score", "field: satisfaction_scor")
+    assert broken != text
+    with pytest.raises(PolicyError) as info:
+        Policy.from_yaml(broken, file="after-sales-response.yaml")
+    problem = info.value.problems[0]
+    assert problem.code == "unknown-field"
+    assert problem.hint == "did you mean 'satisfaction_score'?"
+    assert problem.line is not None

@@ -81,7 +81,7 @@ def timeline(
         changes = _changes(previous, ev)
         changes.extend(f"{a.kind.value} {', '.join(a.to)}: {a.reason}" for a in ev.actions)
         if changes:
-            entries.append(TimelineEntry(t, tuple(changes), ev.actions, ev))
+            entries.append(TimelineEntry(ev.at, tuple(changes), ev.actions, ev))
         if ev.actions:
             current = current.model_copy(
                 update={"done": current.done | {a.key for a in ev.actions}}

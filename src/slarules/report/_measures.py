@@ -10,24 +10,19 @@ from slarules._errors import PolicyError, Problem, UsageError
 from slarules._policy import Policy
 from slarules._report_spec import ReportSpec, SatisfactionSpec
 from slarules._suggest import did_you_mean
-from slarules._yaml import SourceMap, load_yaml
+from slarules._yaml import SourceMap
 from slarules.conditions import Condition, compile_condition
 
 __all__ = ["Measures", "field_value", "measures_for", "report_spec"]
 
 
-def _policy_data(policy: Policy) -> tuple[Any, SourceMap | None]:
-    if policy.source is not None:
-        return load_yaml(policy.source, file=policy.file or "<string>")
-    # a policy built with Policy.from_dict keeps its mapping (no public accessor yet)
-    return getattr(policy, "_data", None), None
+def _source_map(policy: Policy) -> SourceMap | None:
+    return policy._source_map  # the loader's marks, to place problems at file:line:col
 
 
 def report_spec(policy: Policy) -> ReportSpec | None:
     """The policy's ``report:`` section (already shape-checked when the policy loaded)."""
-    data, _ = _policy_data(policy)
-    raw = data.get("report") if isinstance(data, Mapping) else None
-    return ReportSpec.model_validate(raw) if raw is not None else None
+    return policy.spec.report
 
 
 def field_value(fields: Mapping[str, Any], path: str) -> Any:
@@ -86,7 +81,7 @@ def measures_for(policy: Policy, by: tuple[str, ...] | None = None) -> Measures:
     """
     compiled = policy.compiled
     fields = compiled.fields
-    _, source_map = _policy_data(policy)
+    source_map = _source_map(policy)
     spec = report_spec(policy)
     problems: list[Problem] = []
 
