@@ -15,6 +15,8 @@ from slarules import Policy, Ticket, UsageError
 from slarules.testing import snapshots, tickets
 from slarules.testing._shape import action_keys, event_graph
 from slarules.testing._tickets import declared_statuses
+from tests.builders import BASE
+from tests.conditions.helpers import DECLARATIONS
 from tests.testing.helpers import AFTER_SALES, FAST, POLICIES, POLICY_IDS, sample
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -197,3 +199,49 @@ def test_snapshots_pair_a_valid_ticket_with_an_instant_near_it(policy_id: str) -
 def test_snapshots_draw_the_instant_themselves() -> None:
     with pytest.raises(UsageError, match="draws the instant"):
         snapshots(AFTER_SALES, at=datetime(2025, 1, 1, tzinfo=SHANGHAI))
+
+
+EVERY_KIND = Policy.from_dict(
+    {
+        **BASE,
+        "fields": {
+            **DECLARATIONS,
+            "level": {"enum": ["urgent", "routine"], "required": True},
+            "vip": {"type": "boolean", "default": False},
+            "opened": {"type": "datetime", "required": True},
+            "owner": {
+                "type": "object",
+                "properties": {
+                    "team": {"type": "string", "required": True},
+                    "grade": {"enum": ["key", "standard"], "default": "standard"},
+                },
+            },
+        },
+    }
+)
+
+
+def test_fields_of_every_kind_respect_their_declarations() -> None:
+    drawn = sample(tickets(EVERY_KIND), 150)
+    for ticket in drawn:
+        check_valid(EVERY_KIND, ticket)
+        assert "level" in ticket["fields"]
+        assert "opened" in ticket["fields"]
+    kinds = {
+        name: {type(t["fields"][name]) for t in drawn if name in t["fields"]}
+        for name in (
+            "tags",
+            "customer",
+            "owner",
+            "score",
+            "acceptance_in_days",
+            "system_down",
+            "due",
+        )
+    }
+    assert kinds["tags"] == {list}
+    assert kinds["customer"] == kinds["owner"] == {dict}
+    assert kinds["system_down"] == {bool}
+    assert kinds["due"] == {str}
+    assert all("team" in t["fields"]["owner"] for t in drawn if "owner" in t["fields"])
+    assert any("tags" not in t["fields"] for t in drawn)  # optional fields come and go

@@ -14,7 +14,7 @@ from slarules._errors import UsageError
 from slarules._policy import Policy
 from slarules.conditions import FieldSet, FieldSpec, FieldType
 
-from ._values import scalar_values, text
+from ._values import datetimes_text, scalar_values, text
 
 __all__ = ["conditions"]
 
@@ -186,11 +186,9 @@ def _builtin_leaves(policy: Policy) -> list[Leaf]:
 
     events = event_graph(policy.compiled).order
     if events:
-        from ._values import _datetimes
-
         leaves.append(
             st.sampled_from([f"events.{e}" for e in events]).flatmap(
-                partial(_leaf, ftype=FieldType("event"), spec=None, values=_datetimes())
+                partial(_leaf, ftype=FieldType("event"), spec=None, values=datetimes_text())
             )
         )
     return leaves

@@ -28,15 +28,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX",
     "DEFAULT_MIN",
-    "CalendarLike",
     "Edges",
     "calendars_of",
     "edges",
     "instants",
     "window",
 ]
-
-CalendarLike = "Calendar | Policy | Iterable[Calendar] | None"
 
 DEFAULT_MIN = datetime(2025, 1, 1, tzinfo=UTC)
 """The default earliest instant: inside the years the bundled holiday data covers."""
@@ -90,8 +87,10 @@ class Edges:
 
     __slots__ = ("all", "offsets", "special")
 
-    def __init__(self, all: list[datetime], special: list[datetime], offsets: list[datetime]):
-        self.all = all
+    def __init__(
+        self, every: list[datetime], special: list[datetime], offsets: list[datetime]
+    ) -> None:
+        self.all = every
         self.special = special
         self.offsets = offsets
 

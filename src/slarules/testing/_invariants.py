@@ -49,7 +49,7 @@ class InvariantError(AssertionError, SlaRulesError):
         self.at = at
         super().__init__(
             f"invariant broken: {invariant}\n  {detail}\n  at:     {at.isoformat()}\n"
-            f"  ticket: {json.dumps(self.ticket, ensure_ascii=False)}"
+            f"  ticket: {json.dumps(self.ticket, ensure_ascii=False, default=str)}"
         )
 
 

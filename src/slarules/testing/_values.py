@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
 
 from slarules.conditions import FieldSpec
 
-__all__ = ["field_values", "object_values", "scalar_values", "text"]
+__all__ = ["datetimes_text", "field_values", "object_values", "scalar_values", "text"]
 
 _WORDS = "abcdefghijklmnopqrstuvwxyz"
 text = st.text(alphabet=_WORDS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-", max_size=12)
@@ -20,10 +20,8 @@ _EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 _OFFSETS = [timedelta(hours=h) for h in (8, 0, -5, 1, 5.5)]
 
 
-def _datetimes() -> st.SearchStrategy[str]:
+def datetimes_text() -> st.SearchStrategy[str]:
     def build(seconds: int, offset: timedelta) -> str:
-        from datetime import timezone
-
         return (_EPOCH + timedelta(seconds=seconds)).astimezone(timezone(offset)).isoformat()
 
     return st.builds(
@@ -47,7 +45,7 @@ def scalar_values(spec: FieldSpec) -> st.SearchStrategy[Any]:
     if kind == "boolean":
         return st.booleans()
     if kind == "datetime":
-        return _datetimes()
+        return datetimes_text()
     raise AssertionError(f"not a scalar declaration: {spec!r}")  # pragma: no cover
 
 
