@@ -102,8 +102,10 @@ def _values(array: pa.Array) -> list[Any]:
     if pa.types.is_struct(typ):
         names = [typ.field(i).name for i in range(typ.num_fields)]
         children = [_values(child) for child in array.flatten()]
+        # A null member is an absent key (a struct has a slot for every key of any row).
         rows: list[Any] = [
-            dict(zip(names, vals, strict=True)) for vals in zip(*children, strict=True)
+            {k: v for k, v in zip(names, vals, strict=False) if v is not None}
+            for vals in zip(*children, strict=False)
         ]
         if not names:
             rows = [{} for _ in range(len(array))]
@@ -162,9 +164,7 @@ def _mapping(value: Any) -> Any:
         return _parse_json(value)
     if isinstance(value, list):
         return {k: v for k, v in value if v is not None}
-    if isinstance(value, dict):
-        return {k: v for k, v in value.items() if v is not None}
-    return value
+    return value  # a struct: nulls are already left out
 
 
 def _sequence(value: Any) -> Any:
