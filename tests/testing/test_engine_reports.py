@@ -8,10 +8,11 @@ edit here; see the report of issue 7.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from slarules import Policy
+from slarules import Policy, load_policy
 from slarules.testing import InvariantError, assert_evaluation_consistent
 
 # Sydney leaves DST on Sunday 6 April 2025: 03:00 AEDT (+11:00) becomes 02:00 AEST (+10:00),
@@ -60,3 +61,29 @@ def test_next_evaluation_is_the_earliest_change_across_a_dst_fall_back() -> None
 @pytest.mark.xfail(strict=True, raises=InvariantError, reason="the same engine problem")
 def test_the_invariant_helpers_catch_the_dst_fall_back_problem() -> None:
     assert_evaluation_consistent(SYDNEY_FALL_BACK, TICKET, AT)
+
+
+AFTER_SALES = load_policy(Path(__file__).parents[2] / "policies" / "after-sales-response.yaml")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "engine: a status change later than `at` shapes the evaluation at `at` (the clock "
+        "is built from every status change before the stop); a running stage with a target "
+        "then shows no deadline, against StageResult's own description"
+    ),
+)
+def test_a_status_change_after_the_instant_does_not_change_the_answer_at_it() -> None:
+    waiting_later = {
+        "id": "T-1",
+        "fields": {"level": "urgent"},
+        "events": {"created": "2025-10-09T14:30:00+08:00"},
+        "statuses": [{"at": "2025-10-09T16:00:00+08:00", "status": "waiting_for_parts"}],
+    }
+    at = datetime.fromisoformat("2025-10-09T15:00:00+08:00")
+    stage = AFTER_SALES.evaluate(waiting_later, at=at).stages["solution_provided"]
+    assert stage.status == "running"
+    # as the ticket stood at 15:00, nothing had paused it: 4 hours from 14:30
+    assert stage.deadline == datetime.fromisoformat("2025-10-09T18:30:00+08:00")
