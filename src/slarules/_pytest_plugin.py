@@ -6,12 +6,15 @@ reports each case as one test, named after the case and located at its line. The
 are loaded by ``slarules.policytest.load_test_file`` and checked by ``run_case``, the code
 ``slarules test`` runs, so both agree.
 
-Turn collection off with ``slarules_policy_tests = false`` in the pytest configuration,
-or with ``-p no:slarules``.
+A ``*.test.yaml`` file is taken for a policy test file when its policy is beside it
+(``x.yaml`` for ``x.test.yaml``) or it has a top-level ``policy:`` or ``cases:`` key, so
+another tool's ``*.test.yaml`` files are not collected. Turn collection off with
+``slarules_policy_tests = false`` in the pytest configuration, or with ``-p no:slarules``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,9 +45,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _is_policy_test(path: Path) -> bool:
+    """A policy test file has its policy beside it or a top-level ``policy:``/``cases:``
+    key; other projects' ``*.test.yaml`` files (fixtures, CI recipes) are left alone."""
+    suffix = next(s for s in _SUFFIXES if path.name.endswith(s))
+    stem = path.name[: -len(suffix)]
+    if any((path.parent / (stem + ext)).is_file() for ext in (".yaml", ".yml")):
+        return True
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return True  # let the loader report it
+    return re.search(r"^(policy|cases)\s*:", text, re.MULTILINE) is not None
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect a ``*.test.yaml`` (or ``*.test.yml``) file as a policy test file."""
-    if file_path.name.endswith(_SUFFIXES) and parent.config.getini(_INI):
+    """Collect a ``*.test.yaml`` (or ``*.test.yml``) policy test file."""
+    if (
+        file_path.name.endswith(_SUFFIXES)
+        and parent.config.getini(_INI)
+        and _is_policy_test(file_path)
+    ):
         collector: pytest.Collector = PolicyTestFile.from_parent(parent, path=file_path)
         return collector
     return None

@@ -146,3 +146,19 @@ def test_the_bundled_policies_give_the_same_outcomes_as_slarules_test(
 def test_our_own_test_paths_hold_no_policy_test_files() -> None:
     """So the repository's own ``pytest`` run never collects policies/*.test.yaml."""
     assert not list((ROOT / "tests").rglob("*.test.y*ml"))
+
+
+def test_other_tools_test_yaml_files_are_left_alone(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".test.yaml", build="steps:\n  - run: make\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_a_test_file_naming_its_policy_elsewhere_is_collected(pytester: pytest.Pytester) -> None:
+    write(pytester)
+    (pytester.path / "cases").mkdir()
+    text = (pytester.path / "tiny.test.yaml").read_text("utf-8")
+    (pytester.path / "cases" / "more.test.yaml").write_text(
+        "policy: ../tiny.yaml\n" + text, "utf-8"
+    )
+    pytester.runpytest("cases").assert_outcomes(passed=2)
