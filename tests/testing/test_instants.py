@@ -10,7 +10,7 @@ from hypothesis import find, given, settings
 
 from slarules import Calendar, UsageError
 from slarules.testing import instants
-from slarules.testing._instants import edges
+from slarules.testing._edges import edges
 from tests.testing.helpers import AFTER_SALES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -26,8 +26,9 @@ from ._invariants import (  # noqa: E402
     assert_pauses_never_hasten,
     assert_stable_until_next_evaluation,
 )
+from ._snapshots import snapshots  # noqa: E402
 from ._syntax import durations, targets  # noqa: E402
-from ._tickets import snapshots, tickets  # noqa: E402
+from ._tickets import tickets  # noqa: E402
 
 __all__ = [
     "InvariantError",
