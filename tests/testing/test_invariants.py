@@ -20,7 +20,9 @@ from slarules.testing import (
     assert_evaluation_well_formed,
     assert_pauses_never_hasten,
     assert_stable_until_next_evaluation,
+    instants,
     snapshots,
+    tickets,
 )
 from tests.testing.helpers import AFTER_SALES, FAST, POLICIES, POLICY_IDS
 
@@ -177,3 +179,17 @@ def test_the_helpers_compare_instants_of_a_repeated_hour_in_utc() -> None:
     at = datetime(2026, 4, 5, 2, 0, tzinfo=ZoneInfo("Australia/Sydney"))
     ev = assert_evaluation_consistent(policy, ticket, at)
     assert ev.stages["s"].status == "pending"
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_a_few_lines_of_host_test_with_tickets_and_instants_run_on_each_bundled_policy(
+    policy_id: str,
+) -> None:
+    policy = POLICIES[policy_id]
+
+    @FAST
+    @given(tickets(policy), instants(policy))
+    def host_test(ticket: dict[str, Any], at: datetime) -> None:
+        assert_evaluation_consistent(policy, ticket, at)
+
+    host_test()

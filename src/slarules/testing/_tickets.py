@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
@@ -155,7 +156,7 @@ class _Tickets:
     ) -> None:
         self.policy, self.graph, self.needed, self.forbid = policy, graph, needed, forbid
         self.pool, self.at, self.span, self.keys, self.ticket_id = pool, at, span, keys, ticket_id
-        self.zone = policy.calendars[next(iter(policy.calendars))].zone
+        self.zone = ZoneInfo(policy.timezone)
         self.fields = object_values(policy.compiled.fields.specs, pinned)
         self.first = instants(calendars_of(policy), min_value=lo, max_value=hi)
         self.order = list(policy.compiled.fields.specs)
