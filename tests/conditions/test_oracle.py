@@ -23,7 +23,11 @@ FIELDS = make_fields(
     }
 )
 LEVELS = ["urgent", "important", "routine"]
-PATTERNS = ["a", "ab", "a+b", "b*c", "[ab]c", "a|c", "a.c", "(ab)+", "c?a", "ba?b", "[^a]b"]
+# durable-rules' own regex engine mis-decides some patterns posted as ``.*(p).*`` (for
+# example ``[ab]c`` on "acb", ``ba?b`` on "bba", ``ab|ba`` on "abb", where RE2 and Python's
+# ``re`` agree): the oracle uses patterns it decides correctly, checked below; ``matches``
+# is checked in full against the reference interpreter (test_properties.py).
+PATTERNS = ["a", "ab", "a+b", "b*c", "a|c", "a.c", "(ab)+", "c?a", "a*"]
 
 small_int = st.integers(-3, 3)
 number = st.one_of(small_int, st.sampled_from([-1.5, 0.5, 2.5]))
@@ -115,3 +119,15 @@ def test_oracle_sees_a_known_difference_in_regex_anchoring(oracle: Oracle) -> No
     assert compile_condition({"s": {"matches": "ab"}}, FIELDS, scope="priority")(
         Env(FIELDS.validate({"s": "xaby"}))
     )
+
+
+def test_oracle_patterns_are_decided_by_durable_rules_as_by_python_re(oracle: Oracle) -> None:
+    import itertools
+    import re
+
+    strings = ["", *("".join(p) for n in (1, 2, 3) for p in itertools.product("abc ", repeat=n))]
+    for pattern in PATTERNS:
+        ruleset = oracle.ruleset({"s": {"matches": pattern}})
+        for text in strings:
+            expected = re.search(pattern, text) is not None
+            assert oracle.decide(ruleset, {"s": text}) is expected, (pattern, text)
