@@ -39,7 +39,7 @@ from ._errors import Path, PolicyError, Problem
 from ._model import PolicySpec, StageSpec, StepSpec, TargetSpec
 from ._suggest import did_you_mean
 from .calendar import Calendar, CalendarSpec, compile_calendar
-from .conditions import Condition, FieldSet, compile_condition
+from .conditions import TRUE, Condition, FieldSet, compile_condition, first_match
 
 __all__ = ["compile_policy"]
 
@@ -377,5 +377,6 @@ def compile_policy(
         restart_on_priority_change=spec.priority_change.mode == "restart",
         priority_change_event=spec.priority_change.event,
         locate=locate,
+        first_priority=first_match([p.condition or TRUE for p in priorities]),
         warnings=tuple(warnings),
     )

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ._durations import Recurrence, Target, Threshold
 from ._errors import Path, Problem
 from .calendar import Calendar
-from .conditions import Condition, FieldSet
+from .conditions import Condition, Env, FieldSet
 
 __all__ = [
     "ActionKind",
@@ -120,4 +120,8 @@ class CompiledPolicy:
     restart_on_priority_change: bool
     priority_change_event: str
     locate: Callable[[Path], int | None]
+    # index of the first priority whose condition holds (the default's condition is TRUE)
+    first_priority: Callable[[Env], int]
     warnings: tuple[Problem, ...] = field(default=())
+    # (priority index, clause path) -> PriorityChoice: the same answer is built once
+    choices: dict[tuple[int, Path], Any] = field(default_factory=dict, compare=False, repr=False)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from types import MappingProxyType
 
-from slarules._compiled import CompiledPolicy, CompiledPriority
+from slarules._compiled import CompiledPolicy
 from slarules._errors import TicketError, UsageError
 from slarules.calendar import Calendar
 from slarules.conditions import Env
@@ -23,6 +23,9 @@ from ._ticket import Ticket
 from ._wallclock import zone
 
 __all__ = ["choose_priority", "evaluate", "instant", "run"]
+
+
+_NO_EVENTS: Mapping[str, datetime] = MappingProxyType({})
 
 
 def instant(value: datetime, what: str = "at") -> datetime:
@@ -41,27 +44,25 @@ def choose_priority(
     policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str
 ) -> PriorityChoice:
     """The first priority whose condition holds, and the clause that made it hold."""
-    env = Env(fields=fields, priority=None, status=None, events=MappingProxyType({}), at=None)
-    chosen: CompiledPriority | None = None
-    clause: tuple[str | int, ...] = ()
-    for prio in policy.priorities:
-        if prio.condition is None:
-            if prio.default:
-                chosen = prio
-                break
-            continue
-        path = prio.condition.explain(env)
-        if path is not None:
-            chosen, clause = prio, path
-            break
-    if chosen is None:  # pragma: no cover - a compiled policy always has a default
+    env = Env(fields=fields, priority=None, status=None, events=_NO_EVENTS, at=None)
+    index = policy.first_priority(env)
+    if index < 0:  # pragma: no cover - a compiled policy always has a default
         raise TicketError("no priority matches and the policy has no default", ticket_id=ticket_id)
-    if chosen.condition is None:
-        return PriorityChoice(
-            chosen.id, True, chosen.path, chosen.line, "no other priority's criteria matched"
-        )
-    full = (*chosen.path, "when", *clause)
-    return PriorityChoice(chosen.id, False, full, policy.locate(full), chosen.condition.describe())
+    chosen = policy.priorities[index]
+    clause = chosen.condition.explain(env) if chosen.condition is not None else None
+    key = (index, clause or ())
+    choice: PriorityChoice | None = policy.choices.get(key)
+    if choice is None:
+        if chosen.condition is None:
+            choice = PriorityChoice(
+                chosen.id, True, chosen.path, chosen.line, "no other priority's criteria matched"
+            )
+        else:
+            full = (*chosen.path, "when", *key[1])
+            why = chosen.condition.describe()
+            choice = PriorityChoice(chosen.id, False, full, policy.locate(full), why)
+        policy.choices[key] = choice
+    return choice
 
 
 def evaluate(policy: CompiledPolicy, ticket: Ticket, at: datetime) -> Evaluation:
