@@ -232,3 +232,14 @@ def test_the_evaluation_is_json_ready() -> None:
     assert data["priority"] == "urgent"
     assert data["stages"]["response"]["status"] == "running"
     assert data["policy"]["hash"].startswith("sha256:")
+
+
+def test_a_status_change_counts_from_the_instant_it_happens_not_before() -> None:
+    policy = make_policy(stage_response=stage(target="4h", pause={"status": ["waiting"]}))
+    tk = ticket(created="2025-10-09T10:00", statuses=(("2025-10-09T12:00", "waiting"),))
+    before = policy.evaluate(tk, at=t("2025-10-09T11:00"))
+    assert before.stages["response"].status is StageStatus.RUNNING
+    assert before.stages["response"].deadline == t("2025-10-09T14:00")
+    assert before.next_evaluation_at == t("2025-10-09T12:00")
+    during = policy.evaluate(tk, at=t("2025-10-09T12:00"))
+    assert during.stages["response"].status is StageStatus.PAUSED

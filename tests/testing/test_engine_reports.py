@@ -1,8 +1,6 @@
-"""Engine problems found by ``slarules.testing``, kept as minimal failing examples.
+"""Engine problems found by ``slarules.testing``, kept as the smallest examples, now fixed.
 
-Each is a strict xfail: when the engine is fixed it starts passing, the xfail fails, and
-the marker should be removed (the test then guards the fix). The engine is not ours to
-edit here; see the report of issue 7.
+They were strict xfails while the engine was wrong; they guard the fixes.
 """
 
 from __future__ import annotations
@@ -10,10 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from slarules import Policy, load_policy
-from slarules.testing import InvariantError, assert_evaluation_consistent
+from slarules.testing import assert_evaluation_consistent
 
 # Sydney leaves DST on Sunday 6 April 2025: 03:00 AEDT (+11:00) becomes 02:00 AEST (+10:00),
 # so 02:00-03:00 local happens twice (fold=0 at +11:00, then fold=1 at +10:00).
@@ -38,15 +34,6 @@ TICKET = {"id": "T-1", "events": {"created": "2025-04-06T02:00:00+11:00"}}  # 15
 AT = datetime(2025, 4, 5, 15, 10, tzinfo=UTC)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "engine: next_evaluation_at takes min() of instants in the policy zone; Python "
-        "compares two datetimes of one zone by wall time, ignoring fold, so across a DST "
-        "fall-back hour 02:10 (+10:00, 16:10 UTC) wins over 02:40 (+11:00, 15:40 UTC)"
-    ),
-)
 def test_next_evaluation_is_the_earliest_change_across_a_dst_fall_back() -> None:
     ev = SYDNEY_FALL_BACK.evaluate(TICKET, at=AT)
     # the step "30m before breach" falls due at 15:40 UTC, the deadline is 16:10 UTC
@@ -58,23 +45,13 @@ def test_next_evaluation_is_the_earliest_change_across_a_dst_fall_back() -> None
     assert ev.next_evaluation_at.astimezone(UTC) == datetime(2025, 4, 5, 15, 40, tzinfo=UTC)
 
 
-@pytest.mark.xfail(strict=True, raises=InvariantError, reason="the same engine problem")
-def test_the_invariant_helpers_catch_the_dst_fall_back_problem() -> None:
+def test_the_invariant_helpers_hold_across_a_dst_fall_back() -> None:
     assert_evaluation_consistent(SYDNEY_FALL_BACK, TICKET, AT)
 
 
 AFTER_SALES = load_policy(Path(__file__).parents[2] / "policies" / "after-sales-response.yaml")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "engine: a status change later than `at` shapes the evaluation at `at` (the clock "
-        "is built from every status change before the stop); a running stage with a target "
-        "then shows no deadline, against StageResult's own description"
-    ),
-)
 def test_a_status_change_after_the_instant_does_not_change_the_answer_at_it() -> None:
     waiting_later = {
         "id": "T-1",

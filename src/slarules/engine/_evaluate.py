@@ -92,6 +92,8 @@ def run(
 
     restart = policy.priority_change_event if policy.restart_on_priority_change else None
     tz = zone(policy.timezone)
+    known = tuple(change for change in ticket.statuses if change.at <= at)
+    planned = ticket.statuses if len(known) < len(ticket.statuses) else None
     states: list[StageState] = []
     for stage in policy.stages:
         applies = stage.when is None or stage.when(now_env)
@@ -105,6 +107,8 @@ def run(
                 make_env=env_with_status,
                 restart_event=restart,
                 tz=tz,
+                statuses=known,
+                planned_statuses=planned,
             )
         )
     actions, upcoming = _ladders(states, ticket, at, env_at, tz)
@@ -179,7 +183,7 @@ def _ladders(
                     break
                 action = make_action(step, state, occurrence, key, ticket.id, tz)
                 due.append((when, stage_index, step.index, n or 0, action))
-    due.sort(key=lambda item: item[:4])
+    due.sort(key=lambda item: (_utc(item[0]), *item[1:4]))
     return [item[4] for item in due], upcoming
 
 
@@ -210,9 +214,30 @@ def _next_change(
             candidates.append(stop)
         if state.deadline is not None and state.deadline > at:
             candidates.append(state.deadline)
-        settled = state.deadline  # once breached, pausing changes nothing any more
-        for a, b in clock.pauses:
-            for edge in (a, b):
-                if edge is not None and edge > at and (settled is None or edge < settled):
-                    candidates.append(edge)
-    return min(candidates) if candidates else None
+        if state.pauses is not None:
+            flip = _first_pause_flip(state.pauses, ticket, at, state.deadline)
+            if flip is not None:
+                candidates.append(flip)
+    # compare as UTC: two instants in one zone compare by wall time, wrong across fall-back
+    return min(candidates, key=_utc) if candidates else None
+
+
+def _utc(t: datetime) -> datetime:
+    return t.astimezone(UTC)
+
+
+def _first_pause_flip(
+    pauses: Callable[[str], bool], ticket: Ticket, at: datetime, deadline: datetime | None
+) -> datetime | None:
+    """The first later status change that pauses or resumes the clock before its breach
+    (once breached, pausing changes nothing any more)."""
+    current = ticket.status_at(at)
+    paused = current is not None and pauses(current)
+    for change in ticket.statuses:
+        if change.at <= at:
+            continue
+        if deadline is not None and change.at >= deadline:
+            return None
+        if pauses(change.status) != paused:
+            return change.at
+    return None

@@ -21,7 +21,9 @@ Occurrence = tuple[int | None, datetime]  # (repeat number for recurring steps, 
 
 
 def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
-    clock = state.clock
+    # pauses as planned: the status changes after the instant say when later repetitions
+    # are skipped (the first of them is a next evaluation anyway)
+    clock = state.planned or state.clock
     assert clock is not None
     cal = step.calendar
     stop = clock.stop

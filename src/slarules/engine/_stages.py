@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -12,7 +12,7 @@ from slarules.conditions import Env
 from ._clock import Clock, build_clock
 from ._evaluation import StageResult, StageStatus
 from ._targets import Resolved, resolve_target
-from ._ticket import Ticket
+from ._ticket import StatusChange, Ticket
 
 __all__ = ["StageState", "evaluate_stage"]
 
@@ -28,6 +28,8 @@ class StageState:
     clock: Clock | None = None
     resolved: Resolved | None = None
     deadline: datetime | None = None
+    pauses: Callable[[str], bool] | None = None
+    planned: Clock | None = None  # the clock with the status changes after the instant too
 
     @property
     def stop(self) -> datetime | None:
@@ -63,8 +65,14 @@ def evaluate_stage(
     make_env: Callable[[str | None], Env],
     restart_event: str | None,
     tz: tzinfo,
+    statuses: Sequence[StatusChange],
+    planned_statuses: Sequence[StatusChange] | None = None,
 ) -> StageState:
-    """The state of ``stage`` for ``ticket`` at ``at``."""
+    """The state of ``stage`` for ``ticket`` at ``at``.
+
+    ``statuses`` are the status changes known at ``at`` (none later): a status change
+    shapes the clock from the instant it happens, never before.
+    """
     target = stage.targets.get(priority)
     if not applies or target is None:
         return StageState(stage, StageResult(stage.name, StageStatus.SKIPPED))
@@ -86,9 +94,8 @@ def evaluate_stage(
         changed = events.get(restart_event)
         if changed is not None and start < changed <= at and (stop is None or changed < stop):
             clock_start = changed
-    clock = build_clock(
-        target.calendar, clock_start, stop, ticket.statuses, _pause_test(stage, make_env)
-    )
+    pauses = _pause_test(stage, make_env)
+    clock = build_clock(target.calendar, clock_start, stop, statuses, pauses)
     resolved = resolve_target(target, clock_start, events)
     if resolved.fixed is not None:
         deadline: datetime | None = resolved.fixed
@@ -131,4 +138,7 @@ def evaluate_stage(
         target=source,
         calendar=calendar_name,
     )
-    return StageState(stage, result, clock, resolved, deadline)
+    planned = None
+    if planned_statuses is not None and pauses is not None and stop is None:
+        planned = build_clock(target.calendar, clock_start, stop, planned_statuses, pauses)
+    return StageState(stage, result, clock, resolved, deadline, pauses, planned)
