@@ -194,6 +194,18 @@ class Policy:
         return tuple(s.name for s in self._compiled.stages)
 
     @property
+    def events(self) -> tuple[str, ...] | None:
+        """The events the policy declares (``events:``), or ``None`` when it lists none."""
+        events = self._spec.events
+        return tuple(events) if events is not None else None
+
+    @property
+    def statuses(self) -> tuple[str, ...] | None:
+        """The statuses the policy declares (``statuses:``), or ``None`` when it lists none."""
+        statuses = self._spec.statuses
+        return tuple(statuses) if statuses is not None else None
+
+    @property
     def calendars(self) -> Mapping[str, Calendar]:
         """The compiled calendars by name (including the built-in ``24x7``)."""
         return self._compiled.calendars

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from slarules._errors import UsageError
 from slarules._policy import Policy
-from slarules._yaml import load_yaml
 from slarules.conditions._values import BadValue, ticket_value
 
 from ._instants import calendars_of, instants, window
@@ -29,12 +28,9 @@ _STATUS_NUDGE = (timedelta(0), timedelta(microseconds=1), timedelta(minutes=5), 
 
 def declared_statuses(policy: Policy) -> tuple[str, ...]:
     """The policy's ``statuses:`` list, else its pause statuses and ``open``."""
-    data: Any = policy._data
-    if policy.source is not None:
-        data, _ = load_yaml(policy.source)
-    declared = data.get("statuses") if isinstance(data, Mapping) else None
+    declared = policy.statuses
     pausing = sorted({s for stage in policy.compiled.stages for s in stage.pause_statuses})
-    if isinstance(declared, list) and all(isinstance(s, str) for s in declared):
+    if declared is not None:
         return tuple(dict.fromkeys([*declared, *pausing]))
     return ("open", *pausing)
 
