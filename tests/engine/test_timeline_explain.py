@@ -1,0 +1,91 @@
+"""``timeline`` (what happens next) and ``explain`` (why), in words and instants."""
+
+from __future__ import annotations
+
+import pickle
+
+from slarules import Policy
+from tests.builders import make_policy, stage, t, ticket
+
+LADDER = [
+    {"at": "80%", "id": "warn", "notify": ["assignee"]},
+    {"at": "breach", "id": "late", "notify": ["supervisor"]},
+]
+
+
+def test_the_timeline_lists_each_change_once_in_order() -> None:
+    policy = make_policy(stage_response=stage(target="30m", ladder=LADDER))
+    entries = policy.timeline(ticket(created="2025-10-09T14:30"), until=t("2025-10-10T00:00"))
+    assert [e.at for e in entries] == [
+        t("2025-10-09T14:30"),
+        t("2025-10-09T14:54"),
+        t("2025-10-09T15:00"),
+    ]
+    assert entries[0].changes == ("response: running",)
+    assert [a.key for a in entries[1].actions] == ["T-1/response/warn"]
+    assert "response: running -> breached" in entries[2].changes
+    assert [a.key for a in entries[2].actions] == ["T-1/response/late"]
+
+
+def test_the_timeline_stops_at_until() -> None:
+    policy = make_policy(stage_response=stage(target="30m", ladder=LADDER))
+    entries = policy.timeline(ticket(created="2025-10-09T14:30"), until=t("2025-10-09T14:55"))
+    assert [e.at for e in entries] == [t("2025-10-09T14:30"), t("2025-10-09T14:54")]
+
+
+def test_the_timeline_follows_a_planned_pause_and_resume() -> None:
+    policy = make_policy(stage_response=stage(target="4h", pause={"status": ["waiting"]}))
+    tk = ticket(
+        created="2025-10-09T10:00",
+        statuses=(("2025-10-09T11:00", "waiting"), ("2025-10-09T12:00", "open")),
+    )
+    entries = policy.timeline(tk, until=t("2025-10-10T00:00"))
+    assert [(e.at, e.changes) for e in entries] == [
+        (t("2025-10-09T10:00"), ("response: running",)),
+        (t("2025-10-09T11:00"), ("response: running -> paused",)),
+        (t("2025-10-09T12:00"), ("response: paused -> running",)),
+        (t("2025-10-09T15:00"), ("response: running -> breached",)),
+    ]
+
+
+def test_explain_names_the_clause_the_calendar_the_pauses_and_the_holidays() -> None:
+    policy = make_policy(
+        stage_response=stage(
+            target="5 business days", calendar="office", pause={"status": ["waiting"]}
+        )
+    )
+    tk = ticket(
+        level="routine",
+        created="2025-09-30T16:00",
+        statuses=(("2025-09-30T16:30", "waiting"), ("2025-09-30T17:00", "open")),
+    )
+    tk["fields"]["vip"] = True
+    text = str(policy.explain(tk, at=t("2025-10-09T10:00")))
+    assert "Priority urgent: level is urgent, or vip is true" in text
+    assert "priorities[0].when.any[1]" in text
+    assert "Mon–Fri" in text or "Mon-Fri" in text
+    assert "Paused from 2025-09-30 16:30 (Tue) until 2025-09-30 17:00 (Tue)." in text
+    assert "National Day" in text
+    assert "Deadline (working time): 2025-10-14 16:30 (Tue)." in text
+
+
+def test_explain_says_why_a_stage_is_skipped() -> None:
+    policy = make_policy(stage_response=stage(target={"urgent": "30m", "routine": "skip"}))
+    text = str(
+        policy.explain(
+            ticket(level="routine", created="2025-10-09T10:00"), at=t("2025-10-09T11:00")
+        )
+    )
+    assert "Skipped: the stage does not apply to priority routine." in text
+    assert "Priority routine (the default)" in text
+
+
+def test_a_policy_pickles_as_its_source_and_evaluates_the_same() -> None:
+    policy = Policy.from_yaml(open("policies/after-sales-response.yaml", encoding="utf-8").read())
+    copy = pickle.loads(pickle.dumps(policy))
+    tk = ticket(created="2025-10-09T14:30")
+    tk["fields"] = {"level": "urgent"}
+    assert copy == policy
+    assert copy.evaluate(tk, at=t("2025-10-09T16:00")) == policy.evaluate(
+        tk, at=t("2025-10-09T16:00")
+    )
