@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 from slarules import Policy
 from tests.builders import make_policy, stage, t, ticket
@@ -81,7 +82,7 @@ def test_explain_says_why_a_stage_is_skipped() -> None:
 
 
 def test_a_policy_pickles_as_its_source_and_evaluates_the_same() -> None:
-    policy = Policy.from_yaml(open("policies/after-sales-response.yaml", encoding="utf-8").read())
+    policy = Policy.from_yaml(Path("policies/after-sales-response.yaml").read_bytes())
     copy = pickle.loads(pickle.dumps(policy))
     tk = ticket(created="2025-10-09T14:30")
     tk["fields"] = {"level": "urgent"}
