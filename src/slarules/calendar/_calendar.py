@@ -141,7 +141,9 @@ class Calendar(Explanations):
         a negative ``delta`` subtracts.
         """
         if self._always and t.tzinfo is not None and type(delta) is timedelta:
-            return (t.astimezone(UTC) + delta).astimezone(self._zone)
+            if t.tzinfo is not UTC:
+                t = t.astimezone(UTC)  # elapsed time, not wall-clock arithmetic
+            return (t + delta).astimezone(self._zone)
         # the hot path of every deadline: conversions inlined, errors sorted out on failure
         try:
             elapsed = t - EPOCH
@@ -176,6 +178,8 @@ class Calendar(Explanations):
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
         if self._always and a.tzinfo is not None and b.tzinfo is not None:
+            if a.tzinfo is UTC and b.tzinfo is UTC:
+                return b - a
             return b.astimezone(UTC) - a.astimezone(UTC)
         ua, ub = to_us(a, "a"), to_us(b, "b")
         snap = self._index.around(ua)
