@@ -120,7 +120,7 @@ def test_every_key_has_a_description_and_an_example(schema: dict[str, Any]) -> N
     missing = []
     for path, node in _subschemas(schema):
         if path.startswith(OTHERS):
-            continue  # sections documented by their own packages: see the xfails below
+            continue  # sections documented by their own packages: checked below
         for key, prop in (node.get("properties") or {}).items():
             if "description" not in prop or "examples" not in prop:
                 missing.append(f"{path}/properties/{key}")
@@ -130,17 +130,9 @@ def test_every_key_has_a_description_and_an_example(schema: dict[str, Any]) -> N
 @pytest.mark.parametrize(
     "prefix",
     [
-        pytest.param(
-            prefix,
-            marks=pytest.mark.xfail(
-                strict=True, reason=f"{owner}: some keys have no description or no example"
-            ),
-        )
-        for prefix, owner in [
-            ("#/definitions/slarules_condition", "conditions/_schema (all/any/not, operators)"),
-            ("#/definitions/ReportSpec", "_report_spec (satisfaction, complaints)"),
-            ("#/definitions/SatisfactionSpec", "_report_spec (field)"),
-        ]
+        "#/definitions/slarules_condition",
+        "#/definitions/ReportSpec",
+        "#/definitions/SatisfactionSpec",
     ],
 )
 def test_every_key_of_other_sections_has_a_description_and_an_example(

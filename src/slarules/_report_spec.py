@@ -53,7 +53,9 @@ def _overlap(a: SatisfactionClassSpec, b: SatisfactionClassSpec) -> bool:
 class SatisfactionSpec(_Spec):
     """The satisfaction score field and its classes, best class first."""
 
-    field: str = Field(description="The score field (integer or number).")
+    field: str = Field(
+        description="The score field (integer or number).", examples=["satisfaction_score"]
+    )
     classes: dict[str, SatisfactionClassSpec] = Field(
         description="Score classes by id, best first. Classes must not overlap.",
         examples=[
@@ -129,10 +131,19 @@ class ReportSpec(_Spec):
     """Where a policy's business measures live, for ``slarules report``."""
 
     satisfaction: SatisfactionSpec | None = Field(
-        None, description="The satisfaction score field and its classes."
+        None,
+        description="The satisfaction score field and its classes.",
+        examples=[
+            {
+                "field": "satisfaction_score",
+                "classes": {"satisfied": {"min": 90}, "dissatisfied": {"max": 69}},
+            }
+        ],
     )
     complaints: ComplaintsSpec | None = Field(
-        None, description="Which tickets are complaints and their reason field."
+        None,
+        description="Which tickets are complaints and their reason field.",
+        examples=[{"when": {"type": "complaint"}, "reason": "complaint_reason"}],
     )
     overdue_reason: str | None = Field(
         None,

@@ -34,11 +34,38 @@ _OPERAND: dict[str, dict[str, Any]] = {
 }
 
 
+# one example operand per operator, for editors' completion (a test checks none is missing)
+_EXAMPLES: dict[str, Any] = {
+    "eq": "urgent",
+    "ne": "suggestion",
+    "in": ["urgent", "important"],
+    "not_in": ["suggestion"],
+    "lt": 2,
+    "lte": 2,
+    "gt": 7,
+    "gte": 7,
+    "between": [0, 7],
+    "contains": "refund",
+    "starts_with": "VIP-",
+    "ends_with": "@example.com",
+    "matches": "^ORD-[0-9]+$",
+    "exists": True,
+    "empty": False,
+    "any_of": ["billing", "refund"],
+    "all_of": ["billing", "refund"],
+    "none_of": ["spam"],
+}
+
+
 def condition_json_schema() -> dict[str, Any]:
     """The schema of one condition: ``{"$ref": ..., "definitions": {...}}`` (draft-07)."""
     condition = _REF + "slarules_condition"
     operators = {
-        name: {"description": op.description, **_OPERAND[op.operand]}
+        name: {
+            "description": op.description,
+            **({"examples": [_EXAMPLES[name]]} if name in _EXAMPLES else {}),
+            **_OPERAND[op.operand],
+        }
         for name, op in OPERATORS.items()
     }
     junction = {"type": "array", "minItems": 1, "items": {"$ref": condition}}
@@ -56,10 +83,19 @@ def condition_json_schema() -> dict[str, Any]:
                         "type": "object",
                         "minProperties": 1,
                         "properties": {
-                            "all": {"description": "Every condition holds.", **junction},
-                            "any": {"description": "At least one condition holds.", **junction},
+                            "all": {
+                                "description": "Every condition holds.",
+                                "examples": [[{"level": "urgent"}, {"customer_grade": "vip"}]],
+                                **junction,
+                            },
+                            "any": {
+                                "description": "At least one condition holds.",
+                                "examples": [[{"system_down": True}, {"return_requested": True}]],
+                                **junction,
+                            },
                             "not": {
                                 "description": "The condition does not hold.",
+                                "examples": [{"kind": "suggestion"}],
                                 "$ref": condition,
                             },
                         },
