@@ -329,9 +329,8 @@ def compile_policy(
     warnings = [p for p in found if p.severity == "warning"]
 
     calendars = _compile_calendars(spec, problems)
-    fields = problems.attempt(("fields",), lambda: FieldSet.compile(spec.fields))
-    if fields is None:
-        fields = FieldSet.compile({})
+    fields, field_problems = FieldSet.compile_partial(spec.fields)
+    problems.items.extend(p.rebased(("fields",)) for p in field_problems)
     priorities: list[CompiledPriority] = []
     for i, prio in enumerate(spec.priorities):
         path: Path = ("priorities", i, "when")

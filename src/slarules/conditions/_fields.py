@@ -199,11 +199,19 @@ class FieldSet:
 
         Raises ``PolicyError`` with key paths relative to the ``fields:`` section.
         """
-        problems: list[Problem] = []
-        slots = _compile_slots(specs, (), problems)
+        fields, problems = cls.compile_partial(specs)
         if problems:
             raise PolicyError(problems)
-        return cls(specs, slots)
+        return fields
+
+    @classmethod
+    def compile_partial(cls, specs: Mapping[str, FieldSpec]) -> tuple[FieldSet, list[Problem]]:
+        """Like ``compile``, but return the problems beside the fields that could be built,
+        so conditions on a field with (say) a bad default are still checked, and only the
+        default is reported."""
+        problems: list[Problem] = []
+        slots = _compile_slots(specs, (), problems)
+        return cls(specs, slots), problems
 
     @property
     def names(self) -> tuple[str, ...]:
