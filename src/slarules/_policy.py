@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +87,10 @@ class Policy:
 
         try:
             spec = validate_shape(PolicySpec, data)
+        except PolicyError as exc:
+            found = _and_meaning(exc.problems, data, content_hash, file, locate)
+            raise PolicyError(_in_file_order(placed(found)), file=file) from None
+        try:
             compiled = compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
         except PolicyError as exc:
             raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
@@ -252,6 +257,56 @@ class Policy:
         """What changes, and when, from ``since`` (default: the first event) to ``until``,
         if nothing else happens to the ticket and every action is applied when due."""
         return _timeline(self._compiled, as_ticket(ticket), until=until, since=since)
+
+
+def _and_meaning(
+    shape: tuple[Problem, ...],
+    data: Any,
+    content_hash: str,
+    file: str | None,
+    locate: Callable[[tuple[str | int, ...]], int | None],
+) -> tuple[Problem, ...]:
+    """Shape problems plus the meaning problems of the rest, when the shape problems are
+    only unknown keys: a misspelt key should not hide an unknown calendar elsewhere."""
+    if not all(p.code == "unknown-key" for p in shape):
+        return shape
+    # read each misspelt key as the key it was meant to be (or drop it), then check the rest
+    fixes = {p.path: _MEANT.match(p.hint or "") for p in shape}
+    pruned = _without(data, {path: m.group(1) if m else None for path, m in fixes.items()})
+    try:
+        spec = PolicySpec.model_validate(pruned)
+        compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
+    except PolicyError as exc:
+        # a dropped key may be what a problem of its section is about: report only the key
+        dropped = [path[:-1] for path, m in fixes.items() if m is None]
+        meaning = [p for p in exc.problems if not any(p.path[: len(d)] == d for d in dropped)]
+        return (*shape, *meaning)
+    except ValueError:  # pydantic's ValidationError: the pruned file still has shape problems
+        return shape
+    return shape
+
+
+_MEANT = re.compile(r"^did you mean '([^']+)'\?$")
+
+
+def _without(
+    data: Any, fixes: Mapping[tuple[str | int, ...], str | None], here: tuple[str | int, ...] = ()
+) -> Any:
+    """A copy of ``data`` with the keys at ``fixes`` renamed (or dropped, for ``None``)."""
+    if isinstance(data, dict):
+        out: dict[Any, Any] = {}
+        for k, v in data.items():
+            path = (*here, str(k))
+            key: Any = k
+            if path in fixes:
+                if fixes[path] is None or fixes[path] in data:
+                    continue
+                key = fixes[path]
+            out[key] = _without(v, fixes, path)
+        return out
+    if isinstance(data, list):
+        return [_without(v, fixes, (*here, i)) for i, v in enumerate(data)]
+    return data
 
 
 def _version_as_written(data: Any, source: str, source_map: SourceMap) -> Any:
