@@ -71,6 +71,19 @@ class Problem:
             return format_path(self.path)
         return "<policy>"
 
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping (for ``--format json``)."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "path": list(self.path),
+        }
+
     def rebased(self, prefix: Path) -> Problem:
         """The same problem with ``prefix`` put in front of its key path."""
         return replace(self, path=(*prefix, *self.path))

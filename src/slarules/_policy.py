@@ -29,7 +29,7 @@ from .engine import evaluate as _evaluate
 from .engine import explain as _explain
 from .engine import timeline as _timeline
 
-__all__ = ["POLICY_SUFFIXES", "Policy", "load_policies", "load_policy"]
+__all__ = ["POLICY_SUFFIXES", "Policy", "load_policies", "load_policy", "read_source"]
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -339,13 +339,14 @@ def _with_warnings(compiled: CompiledPolicy, warnings: list[Problem]) -> Compile
     return replace(compiled, warnings=tuple(_in_file_order(warnings)))
 
 
-def _read(path: Path) -> bytes:
+def read_source(path: Path, *, folder_hint: str) -> bytes:
+    """A file's bytes; a missing, unreadable or folder path is a ``UsageError`` saying so."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder; use load_policies() for folders") from None
+        raise UsageError(f"{path}: is a folder; {folder_hint}") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
 
@@ -353,7 +354,8 @@ def _read(path: Path) -> bytes:
 def load_policy(path: str | os.PathLike[str]) -> Policy:
     """Load and compile one policy file. Raises ``PolicyError`` listing every problem."""
     p = Path(path)
-    return Policy.from_yaml(_read(p), file=str(path))
+    source = read_source(p, folder_hint="use load_policies() for folders")
+    return Policy.from_yaml(source, file=str(path))
 
 
 def is_policy_file(path: Path) -> bool:

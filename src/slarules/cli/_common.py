@@ -13,6 +13,7 @@ from typing import IO, Any
 import click
 
 from slarules._errors import PolicyError, Problem, SlaRulesError, TicketError, UsageError
+from slarules._github import problem_annotation
 from slarules._policy import Policy, is_policy_file, load_policy
 from slarules._yaml import load_yaml
 
@@ -60,33 +61,11 @@ def parse_instant(value: str | None, option: str = "--at") -> datetime | None:
 
 def format_problem(problem: Problem, fmt: str) -> str:
     """One problem as text (``file:line:col: error[code]: ...``) or a GitHub annotation."""
-    if fmt == "github":
-        level = "error" if problem.severity == "error" else "warning"
-        props = []
-        if problem.file:
-            props.append(f"file={problem.file}")
-        if problem.line:
-            props.append(f"line={problem.line}")
-        if problem.column:
-            props.append(f"col={problem.column}")
-        props.append(f"title=slarules {problem.code}")
-        message = problem.message + (f"; {problem.hint}" if problem.hint else "")
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} {','.join(props)}::{message}"
-    return str(problem)
+    return problem_annotation(problem) if fmt == "github" else str(problem)
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
-    return {
-        "file": problem.file,
-        "line": problem.line,
-        "column": problem.column,
-        "severity": problem.severity,
-        "code": problem.code,
-        "message": problem.message,
-        "hint": problem.hint,
-        "path": list(problem.path),
-    }
+    return problem.to_dict()
 
 
 def expand_paths(paths: Iterable[str], *, want: str = "policy") -> list[Path]:

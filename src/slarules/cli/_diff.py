@@ -11,6 +11,7 @@ import click
 from slarules._diff import ActionChange, PolicyDiff, StageChange, TicketDiff, diff_ticket
 from slarules._durations import format_duration
 from slarules._errors import TicketError
+from slarules._github import annotation
 from slarules._policy import Policy
 from slarules.engine import Action, as_ticket
 
@@ -126,10 +127,6 @@ def _ticket_dict(t: TicketDiff, where: str) -> dict[str, Any]:
     }
 
 
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 @click.command("diff")
 @click.argument("old_path", metavar="OLD")
 @click.argument("new_path", metavar="NEW")
@@ -196,9 +193,15 @@ def diff(
     elif fmt == "github":
         for where, d in changed:
             file, _, line = where.rpartition(":")
-            message = _escape("; ".join(_ticket_lines(d, tz)))
+            message = "; ".join(_ticket_lines(d, tz))
             click.echo(
-                f"::warning file={file},line={line},title=slarules diff {d.ticket_id}::{message}"
+                annotation(
+                    "warning",
+                    message,
+                    title=f"slarules diff {d.ticket_id}",
+                    file=file,
+                    line=int(line) if line.isdigit() else None,
+                )
             )
         click.echo(_summary(result))
     else:

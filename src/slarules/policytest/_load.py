@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from slarules._errors import PolicyError, UsageError
-from slarules._policy import Policy, load_policy
+from slarules._errors import PolicyError
+from slarules._policy import Policy, load_policy, read_source
 from slarules._shape import validate_shape
 from slarules._yaml import load_yaml
 from slarules.engine import Ticket
@@ -68,17 +68,6 @@ def policy_path_for(test_path: Path) -> Path:
     return test_path.with_name(name + ".yaml")
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a test file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
 def _load_policy(spec: TestFileSpec, path: Path, out: Collector) -> Policy | None:
     given = spec.policy
     policy_path = path.parent / given if given is not None else policy_path_for(path)
@@ -104,7 +93,7 @@ def load_test_file(path: str | os.PathLike[str]) -> TestFile:
     """
     p = Path(path)
     file = str(path)
-    data, source_map = load_yaml(_read(p), file=file)
+    data, source_map = load_yaml(read_source(p, folder_hint="not a test file"), file=file)
     out = Collector(file, source_map)
     if not isinstance(data, Mapping):
         out.add("not-a-test-file", "a test file is a mapping with `cases:`", ())

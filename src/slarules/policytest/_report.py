@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
-from slarules._errors import Problem
+from slarules._github import annotation, problem_annotation
 
 from ._run import CaseResult, Failure, RunResult
 
@@ -48,50 +48,19 @@ def _text(report: RunResult, verbose: bool) -> str:
     return "\n".join(lines)
 
 
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(text: str) -> str:
-    return _escape(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def _annotation(file: str, result: CaseResult, failure: Failure) -> str:
-    props = [f"file={_prop(file)}"]
-    line = failure.line or result.line
-    if line is not None:
-        props.append(f"line={line}")
-    props.append(f"title={_prop('slarules test: ' + result.name)}")
     message = f"{failure.expectation}: expected {failure.expected}, got {failure.actual}"
-    return f"::error {','.join(props)}::{_escape(message)}"
-
-
-def _problem_annotation(problem: Problem) -> str:
-    props = [f"file={_prop(problem.file)}"] if problem.file else []
-    if problem.line:
-        props.append(f"line={problem.line}")
-    if problem.column:
-        props.append(f"col={problem.column}")
-    props.append(f"title=slarules {problem.code}")
-    message = problem.message + (f"; {problem.hint}" if problem.hint else "")
-    level = "error" if problem.severity == "error" else "warning"
-    return f"::{level} {','.join(props)}::{_escape(message)}"
-
-
-def _problem_dict(problem: Problem) -> dict[str, Any]:
-    return {
-        "file": problem.file,
-        "line": problem.line,
-        "column": problem.column,
-        "severity": problem.severity,
-        "code": problem.code,
-        "message": problem.message,
-        "hint": problem.hint,
-    }
+    return annotation(
+        "error",
+        message,
+        title=f"slarules test: {result.name}",
+        file=file,
+        line=failure.line or result.line,
+    )
 
 
 def _github(report: RunResult, verbose: bool) -> str:
-    lines = [_problem_annotation(p) for p in report.problems]
+    lines = [problem_annotation(p) for p in report.problems]
     for result in report.results:
         lines.extend(_annotation(result.file, result, f) for f in result.failures)
     lines.append(report.summary())
@@ -130,7 +99,7 @@ def _json(report: RunResult, verbose: bool) -> str:
             }
             for file, results in report.by_file().items()
         ],
-        "problems": [_problem_dict(p) for p in report.problems],
+        "problems": [p.to_dict() for p in report.problems],
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
