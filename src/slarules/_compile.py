@@ -31,6 +31,8 @@ from ._durations import (
     BusinessDays,
     CalendarDays,
     Duration,
+    EveryEndOfDay,
+    EveryInterval,
     parse_every,
     parse_target,
     parse_threshold,
@@ -221,6 +223,8 @@ class _StageCompiler:
                     calendar=step_cal[1],
                     when=when,
                     line=self.locate(path),
+                    key_suffix=f"/{name}/{sid}",
+                    repeats=isinstance(trigger, EveryInterval | EveryEndOfDay),
                 )
             )
         return tuple(out)

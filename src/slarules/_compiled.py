@@ -86,6 +86,8 @@ class CompiledStep:
     calendar: Calendar
     when: Condition | None
     line: int | None = None
+    key_suffix: str = ""  # "/<stage>/<step>": an action key is the ticket id plus this
+    repeats: bool = False  # an ``every`` step
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from slarules.calendar import Calendar
 from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
-from ._ladder import action_key, fires, make_action, occurrences, once, repeats
+from ._ladder import action_key, fires, make_action, occurrences, once
 from ._stages import StageState, evaluate_stage
 from ._ticket import Ticket
 from ._wallclock import zone
@@ -150,18 +150,18 @@ def _ladders(
     due: list[tuple[datetime, int, int, int, Action]] = []
     upcoming: list[datetime] = []
     done = ticket.done
-    # after the ticket's last known change, a step's condition can no longer change
-    settled = max(_change_instants(ticket), default=at)
+    tid = ticket.id
+    settled: datetime | None = None  # after the ticket's last change, conditions are fixed
     for stage_index, state in enumerate(states):
         if state.clock is None:
             continue
         for step in state.stage.steps:
-            if not repeats(step):
+            if not step.repeats:
                 when = once(step, state)
                 if when is None:
                     continue
-                key = action_key(step, state, None, ticket.id)
-                if key in done or not fires(step, when, env_at):
+                key = tid + step.key_suffix
+                if key in done or (step.when is not None and not step.when(env_at(when))):
                     continue
                 if when > at:
                     upcoming.append(when)
@@ -175,6 +175,8 @@ def _ladders(
                 if key in done:
                     continue  # finitely many keys are done, so this ends
                 if not fires(step, when, env_at):
+                    if settled is None:
+                        settled = max(_change_instants(ticket), default=at)
                     if when > settled:
                         break  # nothing can make the condition hold any more
                     continue

@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, tzinfo
 
 from slarules._compiled import CompiledStep, OnEvent
-from slarules._durations import AtBreach, AtPercent, EveryEndOfDay, EveryInterval, format_duration
+from slarules._durations import AtBreach, AtPercent, EveryInterval, format_duration
 from slarules.conditions import Env
 
 from ._evaluation import Action
 from ._stages import StageState
 from ._wallclock import zone
 
-__all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences", "once", "repeats"]
+__all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences", "once"]
 
 _TICK = timedelta(microseconds=1)
 _ZERO = timedelta(0)
@@ -79,7 +79,7 @@ def once(step: CompiledStep, state: StageState) -> datetime | None:
 
 def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
     """Every instant at which ``step`` falls due, in time order (possibly without end)."""
-    if isinstance(step.trigger, EveryInterval | EveryEndOfDay):
+    if step.repeats:
         if state.clock is not None:
             yield from _recurring(step, state)
         return
@@ -126,14 +126,9 @@ def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str
     return f"{label} for ticket {ticket_id} is still open: progress update {n}"
 
 
-def repeats(step: CompiledStep) -> bool:
-    """Whether the step fires repeatedly (``every``)."""
-    return isinstance(step.trigger, EveryInterval | EveryEndOfDay)
-
-
 def action_key(step: CompiledStep, state: StageState, n: int | None, ticket_id: str) -> str:
     """The idempotency key: ``ticket/stage/step``, plus ``/n`` for a repeating step."""
-    key = f"{ticket_id}/{state.stage.name}/{step.id}"
+    key = ticket_id + step.key_suffix
     return key if n is None else f"{key}/{n}"
 
 
