@@ -22,12 +22,12 @@ def render(result: ReportResult, fmt: str = "html", *, charts: bool | None = Non
     """
     renderers: dict[str, Callable[[ReportResult], str]]
     if fmt == "html":
-        from .render_html import render_html
+        from ._render_html import render_html
 
         return render_html(result, charts=charts)
-    from .render_csv import render_summary_csv
-    from .render_json import render_json
-    from .render_md import render_md
+    from ._render_csv import render_summary_csv
+    from ._render_json import render_json
+    from ._render_md import render_md
 
     renderers = {"md": render_md, "json": render_json, "csv": render_summary_csv}
     if fmt not in renderers:
