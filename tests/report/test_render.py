@@ -91,7 +91,7 @@ def test_markdown_has_every_section(result: ReportResult) -> None:
 def test_html_without_charts_keeps_tables_and_says_how(
     result: ReportResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("slarules.report.render_html.charts_available", lambda: False)
+    monkeypatch.setattr("slarules.report._render_html.charts_available", lambda: False)
     html = render(result, "html")
     assert "pip install 'slarules[report]'" in html
     assert "<svg" not in html

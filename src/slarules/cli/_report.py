@@ -180,7 +180,7 @@ def report(
         )
         sink, stage_file = None, None
         if fmt == "csv" and output:
-            from slarules.report.render_csv import StageRowWriter
+            from slarules.report._render_csv import StageRowWriter
 
             summary_path, stages_path = _csv_paths(output)
             stage_file = _open_out(stages_path)
