@@ -17,7 +17,7 @@ import pytest
 
 from slarules import Policy
 from slarules._policy import is_policy_file
-from slarules._schema import policy_schema
+from slarules._schema import policy_schema, policy_test_schema
 from slarules._yaml import load_yaml
 
 ROOT = Path(__file__).parent.parent
@@ -327,3 +327,40 @@ def test_spellings_the_loader_accepts_are_accepted_by_the_schema(schema: dict[st
     data, _ = load_yaml(text)
     assert Policy.from_yaml(text).version == "2025.10"
     assert _Validator(schema).errors(json.loads(json.dumps(data, default=str)), schema) == []
+
+
+# ------------------------------------------------------------ the schema of policy test files
+
+TEST_FILES = sorted((ROOT / "policies").glob("*.test.yaml"))
+
+
+def test_committed_policy_test_schema_is_fresh() -> None:
+    committed = (ROOT / "schema" / "policy-test.schema.json").read_text(encoding="utf-8")
+    assert committed == json.dumps(policy_test_schema(), indent=2, ensure_ascii=False) + "\n", (
+        "schema/policy-test.schema.json is stale; regenerate it with "
+        "`slarules schema --test-file > schema/policy-test.schema.json`"
+    )
+
+
+def test_the_policy_test_schema_is_draft_07_and_self_contained() -> None:
+    document = policy_test_schema()
+    assert document["$schema"] == "http://json-schema.org/draft-07/schema#"
+    used = {key for _, node in _subschemas(document) for key in node}
+    assert not used & NEWER_KEYWORDS
+    for ref in {n["$ref"] for _, n in _subschemas(document) if "$ref" in n}:
+        assert ref.removeprefix("#/definitions/") in document["definitions"], ref
+
+
+@pytest.mark.parametrize("path", TEST_FILES, ids=[p.stem for p in TEST_FILES])
+def test_bundled_test_files_validate_against_their_schema(path: Path) -> None:
+    document = policy_test_schema()
+    assert _Validator(document).errors(_as_json(path), document) == []
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schema/policy-test.schema.json"
+
+
+def test_the_policy_test_schema_flags_a_misspelt_expectation() -> None:
+    document = policy_test_schema()
+    data = _as_json(TEST_FILES[0])
+    data["cases"][0]["expect"]["priorty"] = "urgent"
+    assert any("'priorty' is not allowed" in e for e in _Validator(document).errors(data, document))

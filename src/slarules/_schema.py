@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from ._model import PolicySpec
 from .conditions import condition_json_schema
 
-__all__ = ["SCHEMA_ID", "policy_schema"]
+__all__ = ["SCHEMA_ID", "TEST_SCHEMA_ID", "policy_schema", "policy_test_schema"]
 
 SCHEMA_ID = "https://slarules.dev/schema/policy.schema.json"
+TEST_SCHEMA_ID = "https://slarules.dev/schema/policy-test.schema.json"
 _CONDITION_REF = "#/definitions/Condition"
 
 
@@ -67,9 +70,9 @@ def _use_condition(node: Any) -> Any:
     return node
 
 
-def policy_schema() -> dict[str, Any]:
-    """The draft-07 JSON Schema of a policy file."""
-    raw = _one_of_as_any_of(PolicySpec.model_json_schema(by_alias=True))
+def _draft07(model: type[BaseModel], *, schema_id: str, title: str) -> dict[str, Any]:
+    """A pydantic model's schema as draft-07, with the condition language merged in."""
+    raw = _one_of_as_any_of(model.model_json_schema(by_alias=True))
     definitions = {name: _retarget(d) for name, d in raw.get("$defs", {}).items()}
     cond = condition_json_schema()
     cond_defs = cond.pop("definitions", {})
@@ -78,10 +81,29 @@ def policy_schema() -> dict[str, Any]:
     body = _retarget(raw)
     schema: dict[str, Any] = {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": SCHEMA_ID,
-        "title": "slarules policy",
+        "$id": schema_id,
+        "title": title,
         **{k: v for k, v in body.items() if k != "title"},
         "definitions": definitions,
     }
     result: dict[str, Any] = json.loads(json.dumps(_use_condition(schema)))
     return result
+
+
+def policy_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a policy file."""
+    return _draft07(PolicySpec, schema_id=SCHEMA_ID, title="slarules policy")
+
+
+def policy_test_schema() -> dict[str, Any]:
+    """The draft-07 JSON Schema of a policy test file (``*.test.yaml``)."""
+    from .policytest._spec import TestFileSpec
+
+    schema = _draft07(TestFileSpec, schema_id=TEST_SCHEMA_ID, title="slarules policy tests")
+    definitions = schema["definitions"]
+    for key in [k for k in definitions if k == "Condition" or k.startswith("slarules_condition")]:
+        del definitions[key]  # test files hold no conditions
+    # `no_actions: all` is read as "no action at all" before the model sees it
+    no_actions = definitions["ExpectSpec"]["properties"]["no_actions"]
+    no_actions["anyOf"].append({"const": "all"})
+    return schema

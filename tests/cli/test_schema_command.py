@@ -27,3 +27,11 @@ def test_schema_keeps_non_ascii_text_readable(run: Run) -> None:
 
 def test_schema_takes_no_arguments(run: Run) -> None:
     assert run("schema", "extra").exit_code == 2
+
+
+def test_schema_test_file_prints_the_committed_test_file_schema(run: Run) -> None:
+    result = run("schema", "--test-file")
+    assert result.exit_code == 0
+    committed = (ROOT / "schema" / "policy-test.schema.json").read_text(encoding="utf-8")
+    assert result.stdout == committed
+    assert json.loads(result.stdout)["title"] == "slarules policy tests"

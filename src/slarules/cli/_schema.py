@@ -6,10 +6,16 @@ import json
 
 import click
 
-from slarules._schema import policy_schema
+from slarules._schema import policy_schema, policy_test_schema
 
 
 @click.command("schema")
-def schema() -> None:
+@click.option(
+    "--test-file",
+    is_flag=True,
+    help="The schema of policy test files (*.test.yaml) instead of policy files.",
+)
+def schema(test_file: bool) -> None:
     """Print the policy file JSON Schema (draft-07) for editors and the YAML language server."""
-    click.echo(json.dumps(policy_schema(), indent=2, ensure_ascii=False))
+    document = policy_test_schema() if test_file else policy_schema()
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

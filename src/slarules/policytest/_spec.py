@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 __all__ = [
     "ActionMatcherSpec",
@@ -64,7 +64,11 @@ def _all_actions(value: Any) -> Any:
     return value
 
 
-Names = Annotated[list[str], BeforeValidator(_listify)]
+Names = Annotated[
+    list[str],
+    BeforeValidator(_listify),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 StageStatusName = Literal["pending", "running", "paused", "met", "met_late", "breached", "skipped"]
 ActionKindName = Literal["notify", "escalate", "assign"]
 
