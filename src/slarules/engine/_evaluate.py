@@ -85,10 +85,16 @@ def run(
             fields=fields, priority=priority, status=ticket.status_at(t), events=events, at=t
         )
 
-    now_env = env_at(at)
+    now: list[Env] = []  # the Env at `at`, built only if a stage or pause condition asks
+
+    def now_env() -> Env:
+        if not now:
+            now.append(env_at(at))
+        return now[0]
 
     def env_with_status(status: str | None) -> Env:
-        return Env(fields=fields, priority=priority, status=status, events=now_env.events, at=at)
+        events = now_env().events
+        return Env(fields=fields, priority=priority, status=status, events=events, at=at)
 
     restart = policy.priority_change_event if policy.restart_on_priority_change else None
     tz = zone(policy.timezone)
@@ -96,7 +102,7 @@ def run(
     planned = ticket.statuses if len(known) < len(ticket.statuses) else None
     states: list[StageState] = []
     for stage in policy.stages:
-        applies = stage.when is None or stage.when(now_env)
+        applies = stage.when is None or stage.when(now_env())
         states.append(
             evaluate_stage(
                 stage,
@@ -113,7 +119,9 @@ def run(
         )
     actions, upcoming = _ladders(states, ticket, at, env_at, tz)
     nxt = _next_change(states, ticket, at, upcoming)
-    warnings = _coverage(tuple({s.clock.calendar for s in states if s.clock}), at.year)
+    # calendars in stage order, so warnings come in the same order in every process
+    calendars = tuple(dict.fromkeys(s.clock.calendar for s in states if s.clock))
+    warnings = _coverage(calendars, at.year)
     stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
     evaluation = Evaluation(
         policy_id=policy.id,
