@@ -244,7 +244,7 @@ def test_read_errors_are_usage_errors(tmp_path: Path) -> None:
 
 
 def test_large_tables_are_evaluated_in_slices(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("slarules.batch._tables.SLICE_ROWS", 2)
+    monkeypatch.setattr("slarules.batch._convert.SLICE_ROWS", 2)
     tickets = example_tickets()
     tickets[3]["fields"]["level"] = "bogus"
     table = pa.Table.from_pylist(tickets)
@@ -254,3 +254,22 @@ def test_large_tables_are_evaluated_in_slices(monkeypatch: pytest.MonkeyPatch) -
     assert result.actions.to_pylist() == expected_action_rows(POLICY, good, AT)
     assert result.errors.column("row").to_pylist() == [3]
     assert result.errors.column("where").to_pylist() == ["row 4"]
+
+
+def test_the_collector_is_restored() -> None:
+    import gc
+
+    from slarules.batch._records import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    evaluate_table(POLICY, read_json(EXAMPLES), AT)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        evaluate_table(POLICY, read_json(EXAMPLES), AT)
+        assert not gc.isenabled()  # a collector the host turned off stays off
+    finally:
+        gc.enable()

@@ -25,7 +25,13 @@ from ._records import Record
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["TICKET_COLUMNS", "check_tickets", "naive_columns", "records_from_arrow"]
+__all__ = [
+    "SLICE_ROWS",
+    "TICKET_COLUMNS",
+    "check_tickets",
+    "naive_columns",
+    "records_from_arrow",
+]
 
 TICKET_COLUMNS = ("id", "fields", "events", "statuses", "done")
 
@@ -197,25 +203,39 @@ def check_tickets(tickets: object) -> None:
         )
 
 
+SLICE_ROWS = 500  # rows turned into Python objects at a time
+
+
 def records_from_arrow(
     tickets: pa.Table | pa.RecordBatch, *, source: str = "", first_row: int = 0
 ) -> Iterator[Record]:
     """The rows of ``tickets`` as records in the ticket JSON shape.
 
-    The columns are checked and converted at once; the records are made as they are read.
+    The columns are checked at once; the rows are converted ``SLICE_ROWS`` at a time as
+    they are read, so few Python objects are alive at any moment: that keeps memory low
+    and the garbage collector, which scans every live object, cheap.
     """
     check_tickets(tickets)
+    label = f"{source} row" if source else "row"
+    return _slices(tickets, label, first_row)
+
+
+def _slices(tickets: pa.Table | pa.RecordBatch, label: str, first_row: int) -> Iterator[Record]:
     names = tickets.schema.names
     present = [c for c in TICKET_COLUMNS if c in names]
-    columns: dict[str, list[Any]] = {}
-    for name in present:
-        values = _pylist(tickets.column(name))
-        if name != "id":
-            convert = _converter(name, tickets.schema.field(name).type)
-            values = [convert(v) for v in values]
-        columns[name] = values
-    label = f"{source} row" if source else "row"
-    return _rows(columns, present, tickets.num_rows, label, first_row)
+    converters = {
+        name: _converter(name, tickets.schema.field(name).type) for name in present if name != "id"
+    }
+    for offset in range(0, tickets.num_rows, SLICE_ROWS):
+        piece = tickets.slice(offset, SLICE_ROWS)
+        columns: dict[str, list[Any]] = {}
+        for name in present:
+            values = _pylist(piece.column(name))
+            if name != "id":
+                convert = converters[name]
+                values = [convert(v) for v in values]
+            columns[name] = values
+        yield from _rows(columns, present, piece.num_rows, label, first_row + offset)
 
 
 def _rows(

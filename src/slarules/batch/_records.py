@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -13,7 +15,7 @@ from slarules.engine import Evaluation, as_ticket
 if TYPE_CHECKING:
     from slarules._policy import Policy
 
-__all__ = ["ErrorMode", "Outcome", "Record", "evaluate_records", "ticket_error"]
+__all__ = ["ErrorMode", "Outcome", "Record", "evaluate_records", "paused_gc", "ticket_error"]
 
 ErrorMode = Literal["raise", "collect"]
 
@@ -51,6 +53,25 @@ class Outcome:
 
 def _hinted(message: str, hint: str | None) -> str:
     return f"{message}; {hint}" if hint and "has no time zone" in message else message
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one slice of a batch, then restore it.
+
+    A slice keeps a few hundred tickets and evaluations alive while it is turned into
+    columns; with the collector on, those survivors make it scan every object of the
+    process again and again (a quarter of the time on 1,000,000 tickets). The engine's
+    values free themselves by reference counting; anything cyclic waits one slice. A
+    collector the host turned off stays off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def ticket_error(record: Record, exc: Exception, hint: str | None = None) -> TicketError:

@@ -6,13 +6,15 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from slarules.engine import instant
 
+from . import _convert as convert
 from ._convert import NAIVE_HINT, check_tickets, naive_columns, records_from_arrow
 from ._deps import require
-from ._records import ErrorMode, Outcome, evaluate_records
+from ._records import ErrorMode, Outcome, evaluate_records, paused_gc
 from ._schema import actions_schema, errors_schema, stages_schema
 
 if TYPE_CHECKING:
@@ -21,9 +23,7 @@ if TYPE_CHECKING:
     from slarules._policy import Policy
     from slarules.engine import Evaluation, StageResult
 
-__all__ = ["SLICE_ROWS", "BatchResult", "evaluate_batch", "evaluate_table", "outcome_tables"]
-
-SLICE_ROWS = 10_000  # tickets converted and evaluated at a time
+__all__ = ["BatchResult", "concat_results", "evaluate_batch", "evaluate_table", "outcome_tables"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +149,8 @@ def evaluate_batch(
     ticket in ``BatchResult.errors`` with its message. ``source`` names the input in
     messages; ``first_row`` is the position of the table's first row in a larger input;
     ``actions=False`` leaves the actions table empty (a little faster). The table is
-    evaluated 10,000 rows at a time, so memory does not grow with its size beyond the
-    input and the output tables.
+    evaluated a few hundred rows at a time, so memory does not grow with its size beyond
+    the input and the output tables.
     """
     instant(at)
     if errors not in ("raise", "collect"):
@@ -160,19 +160,33 @@ def evaluate_batch(
     check_tickets(tickets)
     naive = naive_columns(tickets.schema)
     hint = NAIVE_HINT.format(column=", ".join(naive)) if naive else None
+    records = records_from_arrow(tickets, source=source, first_row=first_row)
+    outcomes = evaluate_records(policy, records, at, errors=errors, hint=hint)
     parts: list[BatchResult] = []
-    for offset in range(0, max(tickets.num_rows, 1), SLICE_ROWS):
-        piece = tickets.slice(offset, SLICE_ROWS)
-        records = records_from_arrow(piece, source=source, first_row=first_row + offset)
-        outcomes = evaluate_records(policy, records, at, errors=errors, hint=hint)
-        parts.append(outcome_tables(outcomes, actions=actions))
+    while True:
+        with paused_gc():
+            piece = list(islice(outcomes, convert.SLICE_ROWS))
+            if not piece:
+                break
+            parts.append(outcome_tables(piece, actions=actions))
+    return concat_results(parts)
+
+
+def concat_results(parts: list[BatchResult]) -> BatchResult:
+    """One result of several, with contiguous columns."""
     if len(parts) == 1:
         return parts[0]
-    pa = require("pyarrow")
+    if not parts:
+        return outcome_tables([])
+    pyarrow = require("pyarrow")
+
+    def concat(tables: list[pa.Table]) -> pa.Table:
+        return pyarrow.concat_tables(tables).combine_chunks()
+
     return BatchResult(
-        stages=pa.concat_tables([p.stages for p in parts]),
-        actions=pa.concat_tables([p.actions for p in parts]),
-        errors=pa.concat_tables([p.errors for p in parts]),
+        stages=concat([p.stages for p in parts]),
+        actions=concat([p.actions for p in parts]),
+        errors=concat([p.errors for p in parts]),
     )
 
 

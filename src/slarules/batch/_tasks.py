@@ -9,7 +9,8 @@ from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._records import Record, evaluate_records
+from . import _convert as convert
+from ._records import Record, evaluate_records, paused_gc
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
@@ -40,35 +41,51 @@ def _picklable(ev: Evaluation) -> Evaluation:
     return replace(ev, stages=dict(ev.stages), actions=actions)
 
 
+def _add(
+    result: ChunkResult,
+    tables: list[Any],
+    policy: Policy,
+    batch: list[Record],
+    at: datetime,
+    output: Output,
+) -> None:
+    result.count += len(batch)
+    outcomes = list(evaluate_records(policy, batch, at, errors="collect"))
+    for outcome in outcomes:
+        if outcome.evaluation is None:
+            error = outcome.error or "cannot be evaluated"
+            result.errors.append((outcome.record.where, error))
+        elif output == "evaluations":
+            result.evaluations.append(_picklable(outcome.evaluation))
+        elif output == "jsonl":
+            result.lines.append(json.dumps(outcome.evaluation.to_dict(), ensure_ascii=False))
+    if output == "arrow":
+        from ._tables import outcome_tables
+
+        tables.append(outcome_tables(outcomes, actions=False).stages)
+
+
 def evaluate_chunk(
     policy: Policy, records: Iterable[Record], *, at: datetime, output: Output
 ) -> ChunkResult:
     """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names.
 
-    Records are taken 10,000 at a time, so only that many evaluations are held at once.
+    Records are taken a few hundred at a time, so only that many evaluations are alive.
     """
     result = ChunkResult()
-    tables = []
+    tables: list[Any] = []
     todo = iter(records)
-    while batch := list(islice(todo, 10_000)):
-        result.count += len(batch)
-        outcomes = list(evaluate_records(policy, batch, at, errors="collect"))
-        for outcome in outcomes:
-            if outcome.evaluation is None:
-                error = outcome.error or "cannot be evaluated"
-                result.errors.append((outcome.record.where, error))
-            elif output == "evaluations":
-                result.evaluations.append(_picklable(outcome.evaluation))
-            elif output == "jsonl":
-                result.lines.append(json.dumps(outcome.evaluation.to_dict(), ensure_ascii=False))
-        if output == "arrow":
-            from ._tables import outcome_tables
-
-            tables.append(outcome_tables(outcomes, actions=False).stages)
+    while True:
+        with paused_gc():
+            batch = list(islice(todo, convert.SLICE_ROWS))
+            if not batch:
+                break
+            _add(result, tables, policy, batch, at, output)
     if output == "arrow":
         from ._deps import require
         from ._schema import stages_schema
 
         pa = require("pyarrow")
-        result.table = pa.concat_tables(tables) if tables else stages_schema().empty_table()
+        empty = stages_schema().empty_table()
+        result.table = pa.concat_tables(tables).combine_chunks() if tables else empty
     return result
