@@ -41,7 +41,7 @@ from slarules.batch import evaluate_batch, records_from_arrow
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from generate_parquet_tickets import AT, write  # type: ignore[import-not-found]  # noqa: E402
+from generate_parquet_tickets import AT, write  # type: ignore[import-not-found, unused-ignore]  # noqa: E402
 
 POLICY_PATH = ROOT / "policies" / "after-sales-response.yaml"
 SLARULES = str(Path(sys.executable).with_name("slarules"))
