@@ -90,3 +90,16 @@ def test_a_policy_pickles_as_its_source_and_evaluates_the_same() -> None:
     assert copy.evaluate(tk, at=t("2025-10-09T16:00")) == policy.evaluate(
         tk, at=t("2025-10-09T16:00")
     )
+
+
+def test_an_evaluation_pickles_for_other_processes() -> None:
+    policy = make_policy(
+        stage_response=stage(
+            target="30m", ladder=[{"at": "80%", "notify": ["assignee"], "data": {"t": 1}}]
+        )
+    )
+    ev = policy.evaluate(ticket(created="2025-10-09T14:30"), at=t("2025-10-09T15:00"))
+    copy = pickle.loads(pickle.dumps(ev))
+    assert copy == ev
+    assert dict(copy.actions[0].data) == {"t": 1}
+    assert copy.stages["response"].status == "breached"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from slarules._compiled import ActionKind
@@ -50,6 +51,23 @@ class Action:
     via: tuple[str, ...]
     reason: str
     data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a mappingproxy does not pickle: travel as a dict, come back read-only
+        return (
+            _action,
+            (
+                self.key,
+                self.kind,
+                self.stage,
+                self.step,
+                self.due_at,
+                self.to,
+                self.via,
+                self.reason,
+                dict(self.data),
+            ),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +162,25 @@ class Evaluation:
     next_evaluation_at: datetime | None
     warnings: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a mappingproxy does not pickle: travel as a dict, come back read-only
+        return (
+            _evaluation,
+            (
+                self.policy_id,
+                self.policy_version,
+                self.policy_hash,
+                self.ticket_id,
+                self.at,
+                self.priority,
+                self.priority_choice,
+                dict(self.stages),
+                self.actions,
+                self.next_evaluation_at,
+                self.warnings,
+            ),
+        )
+
     @property
     def breaches(self) -> tuple[str, ...]:
         """Names of stages that are breached or were met late."""
@@ -167,3 +204,24 @@ class Evaluation:
             "next_evaluation_at": _iso(self.next_evaluation_at),
             "warnings": list(self.warnings),
         }
+
+
+def _action(
+    key: str,
+    kind: ActionKind,
+    stage: str,
+    step: str,
+    due_at: datetime,
+    to: tuple[str, ...],
+    via: tuple[str, ...],
+    reason: str,
+    data: dict[str, Any],
+) -> Action:
+    return Action(key, kind, stage, step, due_at, to, via, reason, MappingProxyType(data))
+
+
+def _evaluation(*args: Any) -> Evaluation:
+    """Rebuild an unpickled evaluation with its stages read-only again."""
+    values = list(args)
+    values[7] = MappingProxyType(values[7])
+    return Evaluation(*values)
