@@ -147,3 +147,40 @@ def test_parquet_input(tmp_path: Path) -> None:
     from_jsonl = run(POLICY, TICKETS, *OCT, "--format", "json")
     assert from_parquet[0] == 0
     assert json.loads(from_parquet[1])["on_time"] == json.loads(from_jsonl[1])["on_time"]
+
+
+def test_two_workers_give_the_same_report_as_one_process() -> None:
+    code, one, _ = run(POLICY, TICKETS, *OCT, "--format", "json")
+    assert code == 0
+    code, two, _ = run(POLICY, TICKETS, *OCT, "--format", "json", "--workers", "2")
+    assert code == 0
+    assert json.loads(two) == json.loads(one)
+
+
+def test_workers_report_bad_tickets_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    good = Path(TICKETS).read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(good + "\n{not json\n", encoding="utf-8")
+    code, out, err = run(POLICY, str(path), *OCT, "--format", "json", "--workers", "2")
+    assert code == 1
+    assert f"{path}:2: error:" in err
+    assert json.loads(out)["header"]["tickets_rejected"] == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+        (["--workers", "2", "--format", "csv", "-o", "out.csv"], "one process"),
+    ],
+)
+def test_parallel_options_that_do_not_fit_exit_2(extra: list[str], message: str) -> None:
+    code, _, err = run(POLICY, TICKETS, *OCT, *extra)
+    assert code == 2
+    assert message in err
+
+
+def test_workers_need_a_file_they_can_split() -> None:
+    code, _, err = run(POLICY, "examples/after-sales-tickets.jsonl.yaml", *OCT, "--workers", "2")
+    assert code == 2
+    assert "split a .jsonl or .parquet file" in err

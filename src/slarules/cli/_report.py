@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
 
 from slarules._errors import PolicyError, TicketError, UsageError
+from slarules._policy import Policy
 from slarules.engine import as_ticket
 from slarules.report import FORMATS, ReportAccumulator, ReportOptions, render
 from slarules.report._sources import PARQUET_SUFFIXES, iter_parquet
+
+if TYPE_CHECKING:
+    from slarules.batch import Record
 
 from ._common import (
     EXIT_FAILED,
@@ -141,6 +146,18 @@ def _csv_paths(output: str) -> tuple[Path, Path]:
     default=None,
     help="HTML charts (default: when vl-convert-python is installed).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Local worker processes over chunks of a JSON Lines or Parquet file.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="A running Dask scheduler (tcp://host:8786) whose workers can read TICKETS.",
+)
 def report(
     policy_path: str,
     tickets: str,
@@ -155,6 +172,8 @@ def report(
     fmt: str | None,
     output: str | None,
     charts: bool | None,
+    workers: int,
+    scheduler: str | None,
 ) -> None:
     """The SLA review of TICKETS (JSON Lines, JSON, YAML, Parquet; - for stdin) under POLICY.
 
@@ -165,6 +184,19 @@ def report(
     """
     if fmt is None:
         fmt = _SUFFIX.get(Path(output).suffix.lower(), "md") if output else "md"
+    parallel = workers > 1 or scheduler is not None
+    if parallel:
+        if workers > 1 and scheduler is not None:
+            raise InputError("give --workers or --scheduler, not both")
+        if tickets == "-" or not tickets.endswith((".jsonl", ".parquet")):
+            raise InputError(
+                f"--workers and --scheduler split a .jsonl or .parquet file; {tickets!r} is not one"
+            )
+        if fmt == "csv" and output:
+            raise InputError(
+                "the per-stage CSV is written by one process; drop --workers/--scheduler "
+                "or use --format json|md|html"
+            )
     policy = load_policy_or_exit(policy_path)
     by = tuple(b.strip() for b in by_text.split(",") if b.strip()) if by_text else None
     try:
@@ -196,13 +228,22 @@ def report(
             click.echo(str(problem), err=True)
         raise SystemExit(EXIT_FAILED) from None
     try:
-        for record in _records(tickets):
-            try:
-                check_record(record)
-                acc.add_ticket(as_ticket(record.data))
-            except TicketError as exc:
-                click.echo(f"{record.where}: error: {exc}", err=True)
-                acc.reject(record.where, str(exc))
+        if parallel:
+            from slarules.batch import map_chunks
+
+            part = functools.partial(_accumulate, options=options)
+            for piece in map_chunks(policy, tickets, part, workers=workers, scheduler=scheduler):
+                acc.merge(piece)
+            for line in acc.rejected:
+                click.echo(f"{line.replace(': ', ': error: ', 1)}", err=True)
+        else:
+            for record in _records(tickets):
+                try:
+                    check_record(record)
+                    acc.add_ticket(as_ticket(record.data))
+                except TicketError as exc:
+                    click.echo(f"{record.where}: error: {exc}", err=True)
+                    acc.reject(record.where, str(exc))
     except UsageError as exc:
         raise InputError(str(exc)) from None
     finally:
@@ -230,3 +271,17 @@ def report(
         n = acc.tickets_rejected
         click.echo(f"{n} ticket{'s' if n != 1 else ''} could not be evaluated", err=True)
     raise SystemExit(EXIT_FAILED if acc.tickets_rejected else EXIT_OK)
+
+
+def _accumulate(policy: Policy, records: Iterable[Record], *, options: ReportOptions) -> Any:
+    """The report's partial aggregate of one chunk (runs in a worker process)."""
+    acc = ReportAccumulator(policy, options)
+    for record in records:
+        if record.problem is not None:
+            acc.reject(record.where, record.problem)
+            continue
+        try:
+            acc.add_ticket(record.data)
+        except TicketError as exc:
+            acc.reject(record.where, str(exc))
+    return acc
