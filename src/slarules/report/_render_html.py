@@ -15,7 +15,7 @@ from slarules._errors import UsageError
 
 from ._charts import charts_available, charts_for, render_svg
 from ._fmt import change, duration, percent, value
-from ._result import Headline, ParetoRow, ReportResult
+from ._result import TIMING_COLUMNS, Headline, ParetoRow, ReportResult
 
 __all__ = ["HTML_ROW_LIMIT", "render_html"]
 
@@ -216,18 +216,7 @@ def render_html(result: ReportResult, *, charts: bool | None = None) -> str:
     parts.append("<h2>Business time per stage</h2>")
     parts.append(
         _table(
-            (
-                "stage",
-                "completed",
-                "mean",
-                "median",
-                "p90",
-                "p95",
-                "max",
-                "late",
-                "late mean",
-                "late max",
-            ),
+            TIMING_COLUMNS,
             [
                 (
                     _e(t.stage),

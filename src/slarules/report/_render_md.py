@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._fmt import change, duration, percent, value
-from ._result import ParetoRow, ReportResult
+from ._result import TIMING_COLUMNS, ParetoRow, ReportResult
 
 __all__ = ["render_md"]
 
@@ -99,18 +99,7 @@ def render_md(result: ReportResult) -> str:
     )
     lines += ["### Business time per stage", ""]
     lines += _table(
-        (
-            "stage",
-            "completed",
-            "mean",
-            "median",
-            "p90",
-            "p95",
-            "max",
-            "late",
-            "late mean",
-            "late max",
-        ),
+        TIMING_COLUMNS,
         [
             (
                 t.stage,

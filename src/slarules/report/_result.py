@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "TIMING_COLUMNS",
     "Breakdown",
     "Headline",
     "LateStage",
@@ -72,12 +73,10 @@ class Headline:
         return self.value - self.previous
 
 
-@dataclass(frozen=True, slots=True)
-class OnTimeRow:
-    """Decided stages of one priority and stage (``"*"`` for all) and their on-time rate."""
+class _Decided:
+    """Counts of decided stages and the on-time rate they give (one formula, one place)."""
 
-    priority: str
-    stage: str
+    __slots__ = ()
     met: int
     met_late: int
     breached: int
@@ -92,7 +91,18 @@ class OnTimeRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TrendRow:
+class OnTimeRow(_Decided):
+    """Decided stages of one priority and stage (``"*"`` for all) and their on-time rate."""
+
+    priority: str
+    stage: str
+    met: int
+    met_late: int
+    breached: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrendRow(_Decided):
     """The on-time rate of one priority (``"*"`` for all) in one period."""
 
     period: str
@@ -102,13 +112,20 @@ class TrendRow:
     met_late: int
     breached: int
 
-    @property
-    def decided(self) -> int:
-        return self.met + self.met_late + self.breached
 
-    @property
-    def on_time_rate(self) -> float | None:
-        return rate(self.met, self.decided)
+TIMING_COLUMNS = (
+    "stage",
+    "completed",
+    "mean",
+    "median",
+    "p90",
+    "p95",
+    "max",
+    "late",
+    "late mean",
+    "late max",
+)
+"""The columns every format shows for ``TimingRow``s, in order."""
 
 
 @dataclass(frozen=True, slots=True)
