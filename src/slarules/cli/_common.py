@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -23,9 +23,11 @@ __all__ = [
     "EXIT_USAGE",
     "InputError",
     "TicketRecord",
+    "check_parallel",
     "expand_paths",
     "format_problem",
     "load_policy_or_exit",
+    "parallel_options",
     "parse_instant",
     "read_tickets",
 ]
@@ -202,3 +204,38 @@ def handle_library_error(exc: SlaRulesError) -> None:
     """Print a library error a user caused and exit with the right code."""
     click.echo(f"error: {exc}", err=True)
     raise SystemExit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_FAILED)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def parallel_options(what: str) -> Callable[[F], F]:
+    """``--workers N`` and ``--scheduler ADDRESS``, worded the same for every verb."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help=f"{what} on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (needs "
+            "slarules[dask]; its workers must be able to read TICKETS).",
+        )(command)
+        return click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help=f"{what} on N local processes (JSON Lines or Parquet input).",
+        )(command)
+
+    return decorate
+
+
+def check_parallel(tickets: str, workers: int, scheduler: str | None) -> bool:
+    """Whether the run is split over processes; refuse combinations that cannot be."""
+    if workers == 1 and scheduler is None:
+        return False
+    if workers > 1 and scheduler is not None:
+        raise InputError("use --workers or --scheduler, not both")
+    if tickets == "-":
+        raise InputError("--workers and --scheduler need a file, not - (stdin)")
+    return True

@@ -20,8 +20,10 @@ from ._common import (
     EXIT_OK,
     InputError,
     TicketRecord,
+    check_parallel,
     check_record,
     load_policy_or_exit,
+    parallel_options,
     parse_instant,
     read_tickets,
 )
@@ -77,19 +79,7 @@ def _cell(ev: Evaluation, stage: str, tz: str) -> str:
     help="Write to FILE instead: .parquet (one row per ticket and stage; needs pyarrow) "
     "or .jsonl (one evaluation per line).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Evaluate on N local processes (JSON Lines or Parquet input).",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    help="Evaluate on a running Dask cluster, e.g. tcp://10.0.0.5:8786 (needs slarules[dask]; "
-    "its workers must be able to read TICKETS).",
-)
+@parallel_options("Evaluate")
 @click.pass_context
 def evaluate(
     ctx: click.Context,
@@ -109,10 +99,7 @@ def evaluate(
     """
     kind = _output_kind(ctx, output)
     bulk = _is_parquet(tickets) or output is not None or workers > 1 or scheduler is not None
-    if (workers > 1 or scheduler is not None) and tickets == "-":
-        raise InputError("--workers and --scheduler need a file, not - (stdin)")
-    if workers > 1 and scheduler is not None:
-        raise InputError("use --workers or --scheduler, not both")
+    check_parallel(tickets, workers, scheduler)
     policy = load_policy_or_exit(policy_path)
     at = parse_instant(at_text) or datetime.now(UTC)
     if bulk:

@@ -26,8 +26,10 @@ from ._common import (
     EXIT_OK,
     InputError,
     TicketRecord,
+    check_parallel,
     check_record,
     load_policy_or_exit,
+    parallel_options,
     read_tickets,
 )
 
@@ -146,18 +148,7 @@ def _csv_paths(output: str) -> tuple[Path, Path]:
     default=None,
     help="HTML charts (default: when vl-convert-python is installed).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Local worker processes over chunks of a JSON Lines or Parquet file.",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    help="A running Dask scheduler (tcp://host:8786) whose workers can read TICKETS.",
-)
+@parallel_options("Build the report")
 def report(
     policy_path: str,
     tickets: str,
@@ -184,11 +175,9 @@ def report(
     """
     if fmt is None:
         fmt = _SUFFIX.get(Path(output).suffix.lower(), "md") if output else "md"
-    parallel = workers > 1 or scheduler is not None
+    parallel = check_parallel(tickets, workers, scheduler)
     if parallel:
-        if workers > 1 and scheduler is not None:
-            raise InputError("give --workers or --scheduler, not both")
-        if tickets == "-" or not tickets.endswith((".jsonl", ".parquet")):
+        if not tickets.endswith((".jsonl", ".parquet")):
             raise InputError(
                 f"--workers and --scheduler split a .jsonl or .parquet file; {tickets!r} is not one"
             )
