@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
@@ -24,6 +24,8 @@ __all__ = [
     "InputError",
     "TicketRecord",
     "check_parallel",
+    "ci_format_option",
+    "exit_with_problems",
     "expand_paths",
     "format_problem",
     "load_policy_or_exit",
@@ -97,9 +99,25 @@ def load_policy_or_exit(path: str) -> Policy:
     except UsageError as exc:
         raise InputError(str(exc)) from None
     except PolicyError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(EXIT_FAILED) from None
+        exit_with_problems(exc)
+
+
+def exit_with_problems(exc: PolicyError) -> NoReturn:
+    """Print a policy's problems on stderr, one per line, and exit with status 1."""
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    raise SystemExit(EXIT_FAILED) from None
+
+
+ci_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for GitHub Actions annotations.",
+)
+"""``--format text|json|github``, the same for every verb CI runs."""
 
 
 @dataclass(frozen=True, slots=True)

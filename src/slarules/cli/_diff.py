@@ -19,6 +19,7 @@ from ._common import (
     EXIT_FAILED,
     EXIT_OK,
     check_record,
+    ci_format_option,
     load_policy_or_exit,
     parse_instant,
     read_tickets,
@@ -137,14 +138,7 @@ def _ticket_dict(t: TicketDiff, where: str) -> dict[str, Any]:
     help="Tickets to compare on (JSON Lines, a JSON array, YAML; - for stdin).",
 )
 @click.option("--at", "at_text", help="The instant to evaluate at (ISO 8601). Default: now.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for GitHub Actions annotations.",
-)
+@ci_format_option
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any ticket's evaluation changes.")
 def diff(
     old_path: str,

@@ -28,6 +28,7 @@ from ._common import (
     TicketRecord,
     check_parallel,
     check_record,
+    exit_with_problems,
     load_policy_or_exit,
     parallel_options,
     read_tickets,
@@ -213,9 +214,7 @@ def report(
     except UsageError as exc:
         raise InputError(str(exc)) from None
     except PolicyError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(EXIT_FAILED) from None
+        exit_with_problems(exc)
     try:
         if parallel:
             from slarules.batch import map_chunks

@@ -10,19 +10,20 @@ import click
 from slarules._errors import PolicyError, Problem, UsageError
 from slarules._policy import load_policy
 
-from ._common import EXIT_FAILED, EXIT_OK, InputError, expand_paths, format_problem, problem_dict
+from ._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    InputError,
+    ci_format_option,
+    expand_paths,
+    format_problem,
+    problem_dict,
+)
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for GitHub Actions annotations.",
-)
+@ci_format_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
 def validate(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
     """Check policy files (or every policy under folders) and report every problem.
