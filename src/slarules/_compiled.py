@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
-from ._durations import Recurrence, Target, Threshold
+from ._durations import Duration, Recurrence, Target, Threshold
 from ._errors import Path, Problem
 from .calendar import Calendar
 from .conditions import Condition, Env, FieldSet
@@ -71,6 +72,11 @@ class CompiledTarget:
     calendar_name: str
     source: str
     line: int | None = None
+    budget: int | None = field(init=False, default=None)  # a plain duration, in µs
+
+    def __post_init__(self) -> None:
+        if isinstance(self.target, Duration):
+            object.__setattr__(self, "budget", self.target.delta // timedelta(microseconds=1))
 
 
 @dataclass(frozen=True, slots=True)

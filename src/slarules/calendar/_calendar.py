@@ -181,11 +181,7 @@ class Calendar(Explanations):
             if a.tzinfo is UTC and b.tzinfo is UTC:
                 return b - a
             return b.astimezone(UTC) - a.astimezone(UTC)
-        ua, ub = to_us(a, "a"), to_us(b, "b")
-        snap = self._index.around(ua)
-        if not snap.safe_lo <= ub < snap.safe_hi:
-            snap = self._covering(min(ua, ub), max(ua, ub))
-        return timedelta(microseconds=snap.worked(ub) - snap.worked(ua))
+        return timedelta(microseconds=self._between_us(to_us(a, "a"), to_us(b, "b")))
 
     def add_days(self, t: datetime, n: int) -> datetime:
         """The same local time of day ``n`` working days later (``n < 0``: earlier).
@@ -197,16 +193,49 @@ class Calendar(Explanations):
         us = to_us(t)
         if isinstance(n, bool) or not isinstance(n, int):
             raise UsageError(f"n must be an int, not {type(n).__name__}")
-        local = t.astimezone(self._zone)
         if n == 0:
-            return local
+            return t.astimezone(self._zone)
+        return from_us(self._add_days_us(us, n), self._zone)
+
+    # -- integer microseconds: the same arithmetic for the engine, without datetimes -----
+
+    def _add_us(self, us: int, amount: int) -> int:
+        """``add`` on UTC microseconds: ``amount`` (negative: back) of working time."""
+        if self._always or not amount:
+            return us + amount
+        if amount > 0:
+            return FORWARD.shift(self._index, us, amount)
+        return BACKWARD.shift(self._index, us, -amount)
+
+    def _between_us(self, a: int, b: int) -> int:
+        """``between`` on UTC microseconds."""
+        if self._always:
+            return b - a
+        snap = self._index.around(a)
+        if not snap.safe_lo <= b < snap.safe_hi:
+            snap = self._covering(min(a, b), max(a, b))
+        return snap.worked(b) - snap.worked(a)
+
+    def _add_days_us(self, us: int, n: int) -> int:
+        """``add_days`` on UTC microseconds."""
+        if not n:
+            return us
+        local = from_us(us, self._zone)
         direction: Direction = FORWARD if n > 0 else BACKWARD
         day = direction.nth_day(self._index, us, local.date().toordinal(), abs(n))
         minutes = local.hour * 60 + local.minute
-        result = wall_to_us(
+        return wall_to_us(
             date.fromordinal(day), minutes, self._zone, local.second, local.microsecond
         )
-        return from_us(result, self._zone)
+
+    def _end_of_day_us(self, us: int) -> int:
+        """``end_of_day`` on UTC microseconds."""
+
+        def locate(snap: Snapshot) -> int | None:
+            j = bisect_right(snap.day_closes, us)
+            return snap.day_closes[j] if j < len(snap.day_closes) else None
+
+        return FORWARD.search(self._index, us, locate)
 
     # -- open and closed ------------------------------------------------------------------
 
@@ -256,14 +285,7 @@ class Calendar(Explanations):
         close is its last interval's end (after any break); an overnight shift belongs to the
         day it opens. At a close exactly, the day is over and the next day's close is given.
         """
-        us = to_us(t)
-
-        def locate(snap: Snapshot) -> int | None:
-            j = bisect_right(snap.day_closes, us)
-            return snap.day_closes[j] if j < len(snap.day_closes) else None
-
-        found = FORWARD.search(self._index, us, locate)
-        return from_us(found, self._zone)
+        return from_us(self._end_of_day_us(to_us(t)), self._zone)
 
     def _covering(self, lo: int, hi: int) -> Snapshot:
         return self._index.covering(year_of(lo) - 1, year_of(hi) + 1)

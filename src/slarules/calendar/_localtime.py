@@ -8,7 +8,7 @@ twice (fall back) resolve to their first occurrence.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from slarules._errors import UsageError
@@ -39,7 +39,7 @@ def to_us(t: datetime, name: str = "t") -> int:
 _FLOAT_EXACT = 3 * 10**15  # |us| below this (years 1875-2065): us / 1e6 rounds back exactly
 
 
-def from_us(us: int, zone: ZoneInfo) -> datetime:
+def from_us(us: int, zone: tzinfo) -> datetime:
     """The aware datetime in ``zone`` of a microsecond count (exact)."""
     if not us % _SECOND:
         return datetime.fromtimestamp(us // _SECOND, zone)

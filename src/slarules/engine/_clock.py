@@ -4,62 +4,62 @@ The clock runs from its start until the stop event, except while the ticket is i
 pausing status. After a stop the clock is projected as running on, so that a stage met
 early still has the deadline it would have had. Working time is always counted on the
 calendar, so closed hours never count.
+
+Instants and durations are integer UTC microseconds, the calendar's own unit: the engine
+turns them into datetimes only for the answer it returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from slarules.calendar import Calendar
 
-from ._ticket import StatusChange
-
 __all__ = ["Clock", "build_clock"]
 
-_ZERO = timedelta(0)
-
-Segment = tuple[datetime, datetime | None]
+Segment = tuple[int, int | None]  # [from, until); until None: still open
 
 
-@dataclass(frozen=True, slots=True)
-class Clock:
+class Clock(NamedTuple):
     """When a stage's clock ran: active segments in time order; the last may be open."""
 
     calendar: Calendar
-    start: datetime
-    stop: datetime | None
+    start: int
+    stop: int | None
     segments: tuple[Segment, ...]
-    pauses: tuple[tuple[datetime, datetime | None], ...]
+    pauses: tuple[Segment, ...]
 
-    def worked(self, until: datetime) -> timedelta:
+    def worked(self, until: int) -> int:
         """Working time the clock ran in ``[start, until)``."""
-        total = _ZERO
-        between = self.calendar.between
-        for a, b in self.segments:
+        between = self.calendar._between_us
+        segments = self.segments
+        if len(segments) == 1 and segments[0][1] is None:  # never paused
+            start = segments[0][0]
+            return between(start, until) if until > start else 0
+        total = 0
+        for a, b in segments:
             if a >= until:
                 break
-            hi = until if b is None or b > until else b
-            total += between(a, hi)
+            total += between(a, until if b is None or b > until else b)
         return total
 
-    def reach(self, budget: timedelta) -> datetime | None:
+    def reach(self, budget: int) -> int | None:
         """The instant at which the clock has run ``budget``; ``None`` if it never does."""
-        if budget < _ZERO:
-            budget = _ZERO
-        acc = _ZERO
+        if budget < 0:
+            budget = 0
+        acc = 0
         cal = self.calendar
         for a, b in self.segments:
             if b is None:
-                return cal.add(a, budget - acc)
-            worked = cal.between(a, b)
+                return cal._add_us(a, budget - acc)
+            worked = cal._between_us(a, b)
             if acc + worked >= budget:
-                return cal.add(a, budget - acc)
+                return cal._add_us(a, budget - acc)
             acc += worked
         return None
 
-    def paused_at(self, t: datetime) -> bool:
+    def paused_at(self, t: int) -> bool:
         """Whether the clock stands still at ``t`` because of a pause."""
         for a, b in self.pauses:
             if a <= t and (b is None or t < b):
@@ -68,53 +68,55 @@ class Clock:
                 break
         return False
 
-    def paused_time(self, until: datetime) -> timedelta:
+    def paused_time(self, until: int) -> int:
         """Wall-clock time spent paused between the start and ``until``."""
-        total = _ZERO
+        total = 0
         for a, b in self.pauses:
             if a >= until:
                 break
-            hi = until if b is None or b > until else b
-            total += hi - a
+            total += (until if b is None or b > until else b) - a
         return total
 
 
 def build_clock(
     calendar: Calendar,
-    start: datetime,
-    stop: datetime | None,
-    statuses: Sequence[StatusChange],
+    start: int,
+    stop: int | None,
+    statuses: Sequence[tuple[int, str]],
     pauses: Callable[[str], bool] | None,
 ) -> Clock:
     """The clock of a stage that started at ``start`` (and stopped at ``stop``, if it did).
 
-    ``pauses(status)`` tells whether a status stops the clock. Status changes after the
-    stop are ignored: the clock no longer runs.
+    ``statuses`` are ``(instant, status)`` changes in time order; ``pauses(status)`` tells
+    whether a status stops the clock. Status changes after the stop are ignored: the clock
+    no longer runs.
     """
-    paused: list[tuple[datetime, datetime | None]] = []
-    if pauses is not None and statuses:
-        end = stop
-        current_start: datetime | None = None
-        status_at_start: str | None = None
-        later: list[StatusChange] = []
-        for change in statuses:
-            if change.at <= start:
-                status_at_start = change.status
-            elif end is None or change.at < end:
-                later.append(change)
-        if status_at_start is not None and pauses(status_at_start):
-            current_start = start
-        for change in later:
-            is_pause = pauses(change.status)
-            if is_pause and current_start is None:
-                current_start = change.at
-            elif not is_pause and current_start is not None:
-                paused.append((current_start, change.at))
-                current_start = None
-        if current_start is not None:
-            paused.append((current_start, end))
+    if pauses is None or not statuses:
+        return Clock(calendar, start, stop, ((start, None),), ())
+    paused: list[Segment] = []
+    current_start: int | None = None
+    status_at_start: str | None = None
+    later: list[tuple[int, str]] = []
+    for change in statuses:
+        if change[0] <= start:
+            status_at_start = change[1]
+        elif stop is None or change[0] < stop:
+            later.append(change)
+    if status_at_start is not None and pauses(status_at_start):
+        current_start = start
+    for at, status in later:
+        is_pause = pauses(status)
+        if is_pause and current_start is None:
+            current_start = at
+        elif not is_pause and current_start is not None:
+            paused.append((current_start, at))
+            current_start = None
+    if current_start is not None:
+        paused.append((current_start, stop))
+    if not paused:
+        return Clock(calendar, start, stop, ((start, None),), ())
     segments: list[Segment] = []
-    cursor: datetime | None = start
+    cursor: int | None = start
     for a, b in paused:
         assert cursor is not None
         if a > cursor:

@@ -7,25 +7,29 @@ ladder for the actions due, and find the next instant at which any of it changes
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledPolicy
 from slarules._errors import TicketError, UsageError
 from slarules.calendar import Calendar
+from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
 from ._ladder import action_key, fires, make_action, occurrences, once
 from ._stages import StageState, evaluate_stage
-from ._ticket import Ticket
+from ._ticket import Instants, Ticket, instants, status_at
 from ._wallclock import zone
 
 __all__ = ["choose_priority", "evaluate", "instant", "run"]
 
 
 _NO_EVENTS: Mapping[str, datetime] = MappingProxyType({})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
 
 
 def instant(value: datetime, what: str = "at") -> datetime:
@@ -73,67 +77,74 @@ def evaluate(policy: CompiledPolicy, ticket: Ticket, at: datetime) -> Evaluation
 def run(
     policy: CompiledPolicy, ticket: Ticket, at: datetime
 ) -> tuple[Evaluation, list[StageState]]:
-    """The evaluation, and the per-stage states it was built from (for explanations)."""
-    at = instant(at)
+    """The evaluation, and the per-stage states it was built from (for explanations).
+
+    The arithmetic runs on integer UTC microseconds; datetimes appear only in the answer.
+    """
+    now = (instant(at) - _EPOCH) // _US
     fields = policy.fields.validate(ticket.fields, ticket_id=ticket.id)
     choice = choose_priority(policy, fields, ticket.id)
     priority = choice.id
+    inst = instants(ticket)
+    events = inst.events
 
-    def env_at(t: datetime) -> Env:
-        events = MappingProxyType({k: v for k, v in ticket.events.items() if v <= t})
-        return Env(
-            fields=fields, priority=priority, status=ticket.status_at(t), events=events, at=t
-        )
+    def env_at(t: int) -> Env:
+        seen = MappingProxyType({k: ticket.events[k] for k, v in events.items() if v <= t})
+        status = status_at(inst.statuses, t)
+        return Env(fields=fields, priority=priority, status=status, events=seen, at=from_us(t, UTC))
 
-    now: list[Env] = []  # the Env at `at`, built only if a stage or pause condition asks
+    cached: list[Env] = []  # the Env at `now`, built only if a stage or pause condition asks
 
     def now_env() -> Env:
-        if not now:
-            now.append(env_at(at))
-        return now[0]
+        if not cached:
+            cached.append(env_at(now))
+        return cached[0]
 
     def env_with_status(status: str | None) -> Env:
-        events = now_env().events
-        return Env(fields=fields, priority=priority, status=status, events=events, at=at)
+        seen = now_env().events
+        return Env(fields=fields, priority=priority, status=status, events=seen, at=now_env().at)
 
     restart = policy.priority_change_event if policy.restart_on_priority_change else None
     tz = zone(policy.timezone)
-    known = tuple(change for change in ticket.statuses if change.at <= at)
-    planned = ticket.statuses if len(known) < len(ticket.statuses) else None
+    statuses = inst.statuses
+    if statuses and statuses[-1][0] > now:
+        known = tuple(change for change in statuses if change[0] <= now)
+        planned: tuple[tuple[int, str], ...] | None = statuses
+    else:
+        known, planned = statuses, None
     states: list[StageState] = []
+    calendars: dict[Calendar, None] = {}  # in stage order: warnings come in a fixed order
     for stage in policy.stages:
-        applies = stage.when is None or stage.when(now_env())
-        states.append(
-            evaluate_stage(
-                stage,
-                ticket,
-                priority,
-                at,
-                applies=applies,
-                make_env=env_with_status,
-                restart_event=restart,
-                tz=tz,
-                statuses=known,
-                planned_statuses=planned,
-            )
+        state = evaluate_stage(
+            stage,
+            events,
+            priority,
+            now,
+            applies=stage.when is None or stage.when(now_env()),
+            make_env=env_with_status,
+            restart_event=restart,
+            tz=tz,
+            statuses=known,
+            planned_statuses=planned,
         )
-    actions, upcoming = _ladders(states, ticket, at, env_at, tz)
-    nxt = _next_change(states, ticket, at, upcoming)
-    # calendars in stage order, so warnings come in the same order in every process
-    calendars = tuple(dict.fromkeys(s.clock.calendar for s in states if s.clock))
-    warnings = _coverage(calendars, at.year)
+        if state.clock is not None:
+            calendars[state.clock.calendar] = None
+        states.append(state)
+    actions, upcoming = _ladders(states, ticket.id, ticket.done, inst, now, env_at, tz)
+    nxt = _next_change(states, inst, now, upcoming)
+    warnings = _coverage(tuple(calendars), from_us(now, UTC).year)
     stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
     evaluation = Evaluation(
         policy_id=policy.id,
         policy_version=policy.version,
         policy_hash=policy.content_hash,
         ticket_id=ticket.id,
-        at=at.astimezone(tz),
+        at=from_us(now, tz),
         priority=priority,
         priority_choice=choice,
         stages=MappingProxyType(stages),
         actions=tuple(actions),
-        next_evaluation_at=nxt.astimezone(tz) if nxt is not None else None,
+        next_evaluation_at=from_us(nxt, tz) if nxt is not None else None,
         warnings=warnings,
     )
     return evaluation, states
@@ -149,17 +160,17 @@ def _coverage(calendars: tuple[Calendar, ...], year: int) -> tuple[str, ...]:
 
 def _ladders(
     states: list[StageState],
-    ticket: Ticket,
-    at: datetime,
-    env_at: Callable[[datetime], Env],
-    tz: tzinfo,
-) -> tuple[list[Action], list[datetime]]:
+    tid: str,
+    done: frozenset[str],
+    inst: Instants,
+    at: int,
+    env_at: Callable[[int], Env],
+    tz: ZoneInfo,
+) -> tuple[list[Action], list[int]]:
     """Actions due by ``at`` and not done, and the first later instant of each step."""
-    due: list[tuple[datetime, int, int, int, Action]] = []
-    upcoming: list[datetime] = []
-    done = ticket.done
-    tid = ticket.id
-    settled: datetime | None = None  # after the ticket's last change, conditions are fixed
+    due: list[tuple[int, int, int, int, Action]] = []
+    upcoming: list[int] = []
+    settled: int | None = None  # after the ticket's last change, conditions are fixed
     for stage_index, state in enumerate(states):
         if state.clock is None:
             continue
@@ -174,80 +185,80 @@ def _ladders(
                 if when > at:
                     upcoming.append(when)
                 else:
-                    action = make_action(step, state, (None, when), key, ticket.id, tz)
+                    action = make_action(step, state, (None, when), key, tid, tz)
                     due.append((when, stage_index, step.index, 0, action))
                 continue
             for occurrence in occurrences(step, state):
                 n, when = occurrence
-                key = action_key(step, state, n, ticket.id)
+                key = action_key(step, state, n, tid)
                 if key in done:
                     continue  # finitely many keys are done, so this ends
                 if not fires(step, when, env_at):
                     if settled is None:
-                        settled = max(_change_instants(ticket), default=at)
+                        settled = max(_change_instants(inst), default=at)
                     if when > settled:
                         break  # nothing can make the condition hold any more
                     continue
                 if when > at:
                     upcoming.append(when)
                     break
-                action = make_action(step, state, occurrence, key, ticket.id, tz)
+                action = make_action(step, state, occurrence, key, tid, tz)
                 due.append((when, stage_index, step.index, n or 0, action))
-    due.sort(key=lambda item: (_utc(item[0]), *item[1:4]))
+    due.sort(key=lambda item: item[:4])
     return [item[4] for item in due], upcoming
 
 
-def _change_instants(ticket: Ticket) -> list[datetime]:
-    return [*ticket.events.values(), *(s.at for s in ticket.statuses)]
+def _change_instants(inst: Instants) -> list[int]:
+    return [*inst.events.values(), *(at for at, _ in inst.statuses)]
 
 
 def _next_change(
-    states: list[StageState], ticket: Ticket, at: datetime, upcoming: list[datetime]
-) -> datetime | None:
+    states: list[StageState], inst: Instants, at: int, upcoming: list[int]
+) -> int | None:
     """The earliest instant after ``at`` at which the evaluation changes."""
-    candidates = list(upcoming)
+    candidates = upcoming
+    events = inst.events
     if any(s.stage.when is not None for s in states):
         # a stage's condition may test the status or the events: any change may matter
-        candidates.extend(t for t in _change_instants(ticket) if t > at)
+        candidates.extend(t for t in _change_instants(inst) if t > at)
     for state in states:
         stage = state.stage
-        if state.clock is None:
-            start = ticket.events.get(stage.start)
+        clock = state.clock
+        if clock is None:
+            start = events.get(stage.start)
             if start is not None and start > at and state.result.status.value == "pending":
                 candidates.append(start)
             continue
-        clock = state.clock
         if clock.stop is not None:
             continue
-        stop = ticket.events.get(stage.stop)
+        stop = events.get(stage.stop)
         if stop is not None and stop > at:
             candidates.append(stop)
-        if state.deadline is not None and state.deadline > at:
-            candidates.append(state.deadline)
+        deadline = state.deadline
+        if deadline is not None and deadline > at:
+            candidates.append(deadline)
         if state.pauses is not None:
-            flip = _first_pause_flip(state.pauses, ticket, at, state.deadline)
+            flip = _first_pause_flip(state.pauses, inst.statuses, at, deadline)
             if flip is not None:
                 candidates.append(flip)
-    # compare as UTC: two instants in one zone compare by wall time, wrong across fall-back
-    return min(candidates, key=_utc) if candidates else None
-
-
-def _utc(t: datetime) -> datetime:
-    return t.astimezone(UTC)
+    return min(candidates) if candidates else None
 
 
 def _first_pause_flip(
-    pauses: Callable[[str], bool], ticket: Ticket, at: datetime, deadline: datetime | None
-) -> datetime | None:
+    pauses: Callable[[str], bool],
+    statuses: tuple[tuple[int, str], ...],
+    at: int,
+    deadline: int | None,
+) -> int | None:
     """The first later status change that pauses or resumes the clock before its breach
     (once breached, pausing changes nothing any more)."""
-    current = ticket.status_at(at)
+    current = status_at(statuses, at)
     paused = current is not None and pauses(current)
-    for change in ticket.statuses:
-        if change.at <= at:
+    for when, status in statuses:
+        if when <= at:
             continue
-        if deadline is not None and change.at >= deadline:
+        if deadline is not None and when >= deadline:
             return None
-        if pauses(change.status) != paused:
-            return change.at
+        if pauses(status) != paused:
+            return when
     return None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slarules._compiled import CompiledPolicy, CompiledStage
 from slarules._durations import format_duration
 from slarules._errors import format_path
+from slarules.calendar._localtime import from_us
 
 from ._evaluate import run
 from ._evaluation import Evaluation, StageStatus
@@ -46,10 +47,11 @@ class Explanation:
         }
 
 
-def _local(t: datetime | None, tz: str) -> str:
+def _local(t: datetime | int | None, tz: str) -> str:
     if t is None:
         return "-"
-    return t.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M (%a)")
+    local = from_us(t, zone(tz)) if isinstance(t, int) else t.astimezone(zone(tz))
+    return local.strftime("%Y-%m-%d %H:%M (%a)")
 
 
 def _dur(d: timedelta | None) -> str:
@@ -90,7 +92,7 @@ def _stage_sentences(stage: CompiledStage, ev: Evaluation, state: StageState, tz
             "which the ticket does not have."
         )
     if state.deadline is not None and r.started_at is not None:
-        lo, hi = sorted((r.started_at, state.deadline))
+        lo, hi = sorted((r.started_at, from_us(state.deadline, UTC)))
         skipped = cal.holidays_between(lo, hi)
         if skipped:
             names = ", ".join(f"{d:%Y-%m-%d} {n}" for d, n in skipped)

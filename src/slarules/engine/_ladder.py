@@ -1,12 +1,17 @@
-"""A stage's ladder: when each step falls due, and the actions it yields."""
+"""A stage's ladder: when each step falls due, and the actions it yields.
+
+Due instants are integer UTC microseconds, as in the rest of the engine.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledStep, OnEvent
 from slarules._durations import AtBreach, AtPercent, EveryInterval, format_duration
+from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
 from ._evaluation import Action
@@ -15,9 +20,8 @@ from ._wallclock import zone
 
 __all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences", "once"]
 
-_TICK = timedelta(microseconds=1)
-_ZERO = timedelta(0)
-Occurrence = tuple[int | None, datetime]  # (repeat number for recurring steps, due instant)
+_US = timedelta(microseconds=1)
+Occurrence = tuple[int | None, int]  # (repeat number for recurring steps, due instant)
 
 
 def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
@@ -28,14 +32,15 @@ def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
     cal = step.calendar
     stop = clock.stop
     trigger = step.trigger
+    interval = trigger.interval // _US if isinstance(trigger, EveryInterval) else 0
     n = 0
     due = clock.start
     while True:
         n += 1
-        if isinstance(trigger, EveryInterval):
-            due = cal.add(clock.start, trigger.interval * n)
+        if interval:
+            due = cal._add_us(clock.start, interval * n)
         else:
-            due = cal.end_of_day(due + _TICK if n > 1 else due)
+            due = cal._end_of_day_us(due + 1 if n > 1 else due)
         if stop is not None and due >= stop:
             return
         if clock.pauses and clock.pauses[-1][1] is None and due >= clock.pauses[-1][0]:
@@ -44,32 +49,35 @@ def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
             yield n, due
 
 
-def once(step: CompiledStep, state: StageState) -> datetime | None:
+def _scaled(budget: int, fraction: float) -> int:
+    """``budget * fraction`` rounded half to even, exactly as ``timedelta * float`` does."""
+    num, den = fraction.as_integer_ratio()
+    q, r = divmod(budget * num, den)
+    r *= 2
+    return q + 1 if r > den or (r == den and q % 2) else q
+
+
+def once(step: CompiledStep, state: StageState) -> int | None:
     """When a one-shot step (``on``, ``at``) falls due; ``None`` if it never does."""
     clock = state.clock
     if clock is None:
         return None
     trigger = step.trigger
     stop = clock.stop
-    due: datetime | None
-    if isinstance(trigger, OnEvent):
-        return clock.start if trigger.which == "start" else stop
-    if isinstance(trigger, AtPercent):
+    due: int | None
+    if type(trigger) is AtBreach:
+        due = state.deadline
+        if due is None:
+            return None
+        if trigger.offset:
+            due = step.calendar._add_us(due, trigger.offset // _US)
+    elif type(trigger) is AtPercent:
         resolved = state.resolved
         if resolved is None or resolved.budget is None:
             return None
-        due = clock.reach(resolved.budget * trigger.fraction)
-    elif isinstance(trigger, AtBreach):
-        deadline = state.deadline
-        if deadline is None:
-            return None
-        offset = trigger.offset
-        if not offset:
-            due = deadline
-        elif offset > _ZERO:
-            due = step.calendar.add(deadline, offset)
-        else:
-            due = step.calendar.subtract(deadline, -offset)
+        due = clock.reach(_scaled(resolved.budget, trigger.fraction))
+    elif isinstance(trigger, OnEvent):
+        return clock.start if trigger.which == "start" else stop
     else:
         return None
     if due is not None and stop is not None and due >= stop:
@@ -88,10 +96,10 @@ def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
         yield None, due
 
 
-def _local(t: datetime | None, timezone: str) -> str:
+def _local(t: int | None, timezone: str) -> str:
     if t is None:
         return "unknown"
-    return t.astimezone(zone(timezone)).strftime("%Y-%m-%d %H:%M")
+    return from_us(t, zone(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str) -> str:
@@ -132,7 +140,7 @@ def action_key(step: CompiledStep, state: StageState, n: int | None, ticket_id: 
     return key if n is None else f"{key}/{n}"
 
 
-def fires(step: CompiledStep, due: datetime, make_env: Callable[[datetime], Env]) -> bool:
+def fires(step: CompiledStep, due: int, make_env: Callable[[int], Env]) -> bool:
     """Whether the step's condition holds at its due instant."""
     return step.when is None or step.when(make_env(due))
 
@@ -143,7 +151,7 @@ def make_action(
     occurrence: Occurrence,
     key: str,
     ticket_id: str,
-    tz: tzinfo,
+    tz: ZoneInfo,
 ) -> Action:
     """The action of ``step`` at ``occurrence``."""
     n, due = occurrence
@@ -152,7 +160,7 @@ def make_action(
         kind=step.kind,
         stage=state.stage.name,
         step=step.id,
-        due_at=due.astimezone(tz),
+        due_at=from_us(due, tz),
         to=step.to,
         via=step.via,
         reason=_reason(step, state, n, ticket_id),

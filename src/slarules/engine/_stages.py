@@ -1,39 +1,44 @@
-"""Evaluate one stage of one ticket at one instant: its clock, deadline and status."""
+"""Evaluate one stage of one ticket at one instant: its clock, deadline and status.
+
+Instants are integer UTC microseconds (see ``_clock``); the ``StageResult`` it returns
+holds datetimes in the policy's zone and timedeltas, as the public answer does.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledStage
+from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
 from ._clock import Clock, build_clock
-from ._evaluation import StageResult, StageStatus
+from ._evaluation import StageResult, StageStatus, stage_result
 from ._targets import Resolved, resolve_target
-from ._ticket import StatusChange, Ticket
 
-__all__ = ["StageState", "evaluate_stage"]
+__all__ = ["StageState", "duration", "evaluate_stage"]
 
 _ZERO = timedelta(0)
 
 
-@dataclass(frozen=True, slots=True)
-class StageState:
+def duration(us: int) -> timedelta:
+    """A microsecond count as a ``timedelta``."""
+    return timedelta(microseconds=us) if us else _ZERO
+
+
+class StageState(NamedTuple):
     """Everything the ladder and the next-evaluation search need about one stage."""
 
     stage: CompiledStage
     result: StageResult
     clock: Clock | None = None
     resolved: Resolved | None = None
-    deadline: datetime | None = None
+    deadline: int | None = None
     pauses: Callable[[str], bool] | None = None
     planned: Clock | None = None  # the clock with the status changes after the instant too
-
-    @property
-    def stop(self) -> datetime | None:
-        return self.clock.stop if self.clock is not None else None
 
 
 def _pause_test(
@@ -57,18 +62,18 @@ def _pause_test(
 
 def evaluate_stage(
     stage: CompiledStage,
-    ticket: Ticket,
+    events: Mapping[str, int],
     priority: str,
-    at: datetime,
+    at: int,
     *,
     applies: bool,
     make_env: Callable[[str | None], Env],
     restart_event: str | None,
-    tz: tzinfo,
-    statuses: Sequence[StatusChange],
-    planned_statuses: Sequence[StatusChange] | None = None,
+    tz: ZoneInfo,
+    statuses: Sequence[tuple[int, str]],
+    planned_statuses: Sequence[tuple[int, str]] | None = None,
 ) -> StageState:
-    """The state of ``stage`` for ``ticket`` at ``at``.
+    """The state of ``stage`` at ``at``, given the ticket's ``events`` (in microseconds).
 
     ``statuses`` are the status changes known at ``at`` (none later): a status change
     shapes the clock from the instant it happens, never before.
@@ -77,7 +82,6 @@ def evaluate_stage(
     if not applies or target is None:
         return StageState(stage, StageResult(stage.name, StageStatus.SKIPPED))
     source, calendar_name = target.source, target.calendar_name
-    events: Mapping[str, datetime] = ticket.events
     start = events.get(stage.start)
     if start is None or start > at:
         return StageState(
@@ -85,10 +89,11 @@ def evaluate_stage(
             StageResult(stage.name, StageStatus.PENDING, target=source, calendar=calendar_name),
         )
     stop = events.get(stage.stop)
-    if stop is not None and stop > at:
-        stop = None  # scheduled, not happened yet
-    if stop is not None and stop < start:
-        stop = start  # a stop recorded before the start counts as an immediate stop
+    if stop is not None:
+        if stop > at:
+            stop = None  # scheduled, not happened yet
+        elif stop < start:
+            stop = start  # a stop recorded before the start counts as an immediate stop
     clock_start = start
     if restart_event is not None:
         changed = events.get(restart_event)
@@ -97,46 +102,39 @@ def evaluate_stage(
     pauses = _pause_test(stage, make_env)
     clock = build_clock(target.calendar, clock_start, stop, statuses, pauses)
     resolved = resolve_target(target, clock_start, events)
+    budget = resolved.budget
     if resolved.fixed is not None:
-        deadline: datetime | None = resolved.fixed
-    elif resolved.budget is not None:
-        deadline = clock.reach(resolved.budget)
+        deadline: int | None = resolved.fixed
+    elif budget is not None:
+        deadline = clock.reach(budget)
     else:
         deadline = None
     end = stop if stop is not None else at
     elapsed = clock.worked(end)
-    budget = resolved.budget
-    remaining = budget - elapsed if budget is not None else None
-    if budget is None:
-        used = None
-    elif budget > _ZERO:
-        used = elapsed / budget
-    else:
-        used = 1.0
     if stop is not None:
         late = deadline is not None and stop > deadline
         status = StageStatus.MET_LATE if late else StageStatus.MET
     elif deadline is not None and at >= deadline:
         status = StageStatus.BREACHED
-    elif clock.paused_at(at):
+    elif clock.pauses and clock.paused_at(at):
         status = StageStatus.PAUSED
     else:
         status = StageStatus.RUNNING
     shown_deadline = deadline
     if status is StageStatus.PAUSED and resolved.fixed is None:
         shown_deadline = None  # depends on when the clock resumes
-    result = StageResult(
+    result = stage_result(
         stage.name,
         status,
-        started_at=start.astimezone(tz),
-        deadline=shown_deadline.astimezone(tz) if shown_deadline is not None else None,
-        stopped_at=stop.astimezone(tz) if stop is not None else None,
-        elapsed=elapsed,
-        remaining=remaining,
-        used=used,
-        paused=clock.paused_time(end),
-        target=source,
-        calendar=calendar_name,
+        source,
+        calendar_name,
+        from_us(start, tz),
+        from_us(shown_deadline, tz) if shown_deadline is not None else None,
+        from_us(stop, tz) if stop is not None else None,
+        duration(elapsed),
+        duration(budget - elapsed) if budget is not None else None,
+        (elapsed / budget if budget > 0 else 1.0) if budget is not None else None,
+        duration(clock.paused_time(end)) if clock.pauses else _ZERO,
     )
     planned = None
     if planned_statuses is not None and pauses is not None and stop is None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, timedelta
+from typing import NamedTuple
 
 from slarules._compiled import CompiledTarget
 from slarules._durations import (
@@ -16,15 +16,17 @@ from slarules._durations import (
     NextWeekday,
 )
 from slarules.calendar import Calendar
+from slarules.calendar._localtime import from_us, to_us
 
 from ._wallclock import add_local_days, next_weekday_at
 
 __all__ = ["Resolved", "resolve_target"]
 
+_US = timedelta(microseconds=1)
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A target made concrete for one ticket.
+
+class Resolved(NamedTuple):
+    """A target made concrete for one ticket (instants and durations in microseconds).
 
     A *budget* is working time consumed only while the clock runs, so pauses push the
     deadline out (durations, business days, calendar days). A *fixed* deadline is an
@@ -33,44 +35,47 @@ class Resolved:
     ``budget is None`` means no deadline can be known yet (the anchoring event is missing).
     """
 
-    budget: timedelta | None
-    fixed: datetime | None
+    budget: int | None
+    fixed: int | None
     waiting_for: str | None = None
 
 
-def _works_on(cal: Calendar, t: datetime) -> bool:
-    """Whether the calendar has working time on the local date of ``t``."""
-    day = t.astimezone(cal.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+def _local_days(us: int, days: int, cal: Calendar) -> int:
+    return to_us(add_local_days(from_us(us, UTC), days, cal.timezone))
+
+
+def _works_on(cal: Calendar, us: int) -> bool:
+    """Whether the calendar has working time on the local date of ``us``."""
+    day = from_us(us, cal.zone).replace(hour=0, minute=0, second=0, microsecond=0)
     return (
         next(iter(cal.open_intervals(day, add_local_days(day, 1, cal.timezone))), None) is not None
     )
 
 
-def _budget_until(cal: Calendar, start: datetime, anchor: datetime) -> timedelta:
-    return cal.between(start, anchor) if anchor > start else timedelta(0)
+def _budget_until(cal: Calendar, start: int, anchor: int) -> int:
+    return cal._between_us(start, anchor) if anchor > start else 0
 
 
-def resolve_target(
-    target: CompiledTarget, start: datetime, events: Mapping[str, datetime]
-) -> Resolved:
+def resolve_target(target: CompiledTarget, start: int, events: Mapping[str, int]) -> Resolved:
     """Resolve ``target`` for a clock starting at ``start``, given the ticket's events."""
+    if target.budget is not None:
+        return Resolved(target.budget, None)  # a plain duration, the common case
     cal = target.calendar
     t = target.target
-    if isinstance(t, Duration):
-        return Resolved(t.delta, None)
+    if isinstance(t, Duration):  # pragma: no cover - compiled into target.budget
+        return Resolved(t.delta // _US, None)
     if isinstance(t, BusinessDays):
-        return Resolved(_budget_until(cal, start, cal.add_days(start, t.days)), None)
+        return Resolved(_budget_until(cal, start, cal._add_days_us(start, t.days)), None)
     if isinstance(t, CalendarDays):
-        return Resolved(
-            _budget_until(cal, start, add_local_days(start, t.days, cal.timezone)), None
-        )
+        return Resolved(_budget_until(cal, start, _local_days(start, t.days, cal)), None)
     if isinstance(t, EndOfBusinessDay):
-        anchor = cal.end_of_day(start)
+        anchor = cal._end_of_day_us(start)
         return Resolved(_budget_until(cal, start, anchor), anchor)
     if isinstance(t, NextWeekday):
-        anchor = next_weekday_at(start, t.weekday, t.at, cal.timezone)
+        local = next_weekday_at(from_us(start, UTC), t.weekday, t.at, cal.timezone)
+        anchor = to_us(local)
         if not _works_on(cal, anchor):
-            anchor = cal.add_days(anchor, 1)  # a holiday Monday: the next working day, same time
+            anchor = cal._add_days_us(anchor, 1)  # a holiday Monday: the next working day
         return Resolved(_budget_until(cal, start, anchor), anchor)
     if isinstance(t, Before):
         event = events.get(t.event)
@@ -78,10 +83,10 @@ def resolve_target(
             return Resolved(None, None, waiting_for=t.event)
         amount = t.amount
         if isinstance(amount, Duration):
-            anchor = cal.subtract(event, amount.delta)
+            anchor = cal._add_us(event, -(amount.delta // _US))
         elif isinstance(amount, BusinessDays):
-            anchor = cal.add_days(event, -amount.days)
+            anchor = cal._add_days_us(event, -amount.days)
         else:
-            anchor = add_local_days(event, -amount.days, cal.timezone)
+            anchor = _local_days(event, -amount.days, cal)
         return Resolved(_budget_until(cal, start, anchor), anchor)
     return Resolved(None, None)  # no target: tracked without a deadline

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from slarules._errors import TicketError, format_path
 
-__all__ = ["StatusChange", "Ticket", "as_ticket"]
+__all__ = ["Instants", "StatusChange", "Ticket", "as_ticket", "instants", "status_at"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
 
 
 def _aware(value: datetime, what: str) -> datetime:
@@ -58,6 +61,13 @@ class Ticket(BaseModel):
     done: frozenset[str] = Field(
         default=frozenset(), description="Keys of actions the host has already applied."
     )
+    _instants: Instants | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # the engine's integer form of the instants, read once at validation
+        private = self.__pydantic_private__
+        if private is not None:
+            private["_instants"] = _read_instants(self)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -92,6 +102,51 @@ class Ticket(BaseModel):
             "statuses": [{"at": s.at.isoformat(), "status": s.status} for s in self.statuses],
             "done": sorted(self.done),
         }
+
+
+class Instants(NamedTuple):
+    """A ticket's instants as integer UTC microseconds: the form the engine computes with."""
+
+    events: dict[str, int]
+    statuses: tuple[tuple[int, str], ...]  # (when, status), in time order
+    source: tuple[object, object]  # the events and statuses they were read from
+
+
+def _read_instants(ticket: Ticket) -> Instants:
+    events, statuses = ticket.events, ticket.statuses
+    return Instants(
+        {name: (at - _EPOCH) // _US for name, at in events.items()},
+        tuple(((s.at - _EPOCH) // _US, s.status) for s in statuses),
+        (events, statuses),
+    )
+
+
+def instants(ticket: Ticket) -> Instants:
+    """The ticket's instants in microseconds, as read at validation.
+
+    Read again if the events or statuses were replaced since (``model_copy(update=...)``
+    does not validate).
+    """
+    private = ticket.__pydantic_private__
+    found = private.get("_instants") if private is not None else None
+    if found is not None:
+        events, statuses = found.source
+        if events is ticket.events and statuses is ticket.statuses:
+            return found  # type: ignore[no-any-return]
+    found = _read_instants(ticket)
+    if private is not None:
+        private["_instants"] = found
+    return found
+
+
+def status_at(statuses: tuple[tuple[int, str], ...], at: int) -> str | None:
+    """The status in force at ``at`` (``None`` before the first change)."""
+    current = None
+    for when, status in statuses:
+        if when > at:
+            break
+        current = status
+    return current
 
 
 def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
