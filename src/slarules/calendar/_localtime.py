@@ -39,13 +39,16 @@ def to_us(t: datetime, name: str = "t") -> int:
 _FLOAT_EXACT = 3 * 10**15  # |us| below this (years 1875-2065): us / 1e6 rounds back exactly
 
 
+_fromtimestamp = datetime.fromtimestamp
+
+
 def from_us(us: int, zone: tzinfo) -> datetime:
     """The aware datetime in ``zone`` of a microsecond count (exact)."""
     if not us % _SECOND:
-        return datetime.fromtimestamp(us // _SECOND, zone)
+        return _fromtimestamp(us // _SECOND, zone)
     if -_FLOAT_EXACT < us < _FLOAT_EXACT:
         # the float is within 0.34 µs of the true value and fromtimestamp rounds to the µs
-        return datetime.fromtimestamp(us / 1e6, zone)
+        return _fromtimestamp(us / 1e6, zone)
     return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
 
 

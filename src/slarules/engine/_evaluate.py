@@ -20,7 +20,7 @@ from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
 from ._ladder import action_key, fires, make_action, occurrences, once
-from ._stages import StageState, evaluate_stage
+from ._stages import Context, StageState, evaluate_stage
 from ._ticket import Instants, Ticket, instants, status_at
 from ._wallclock import zone
 
@@ -105,31 +105,23 @@ def run(
         return Env(fields=fields, priority=priority, status=status, events=seen, at=now_env().at)
 
     restart = policy.priority_change_event if policy.restart_on_priority_change else None
-    tz = zone(policy.timezone)
     statuses = inst.statuses
     if statuses and statuses[-1][0] > now:
         known = tuple(change for change in statuses if change[0] <= now)
         planned: tuple[tuple[int, str], ...] | None = statuses
     else:
         known, planned = statuses, None
+    ctx = Context(
+        events, priority, now, zone(policy.timezone), known, planned, restart, env_with_status
+    )
     states: list[StageState] = []
     calendars: dict[Calendar, None] = {}  # in stage order: warnings come in a fixed order
     for stage in policy.stages:
-        state = evaluate_stage(
-            stage,
-            events,
-            priority,
-            now,
-            applies=stage.when is None or stage.when(now_env()),
-            make_env=env_with_status,
-            restart_event=restart,
-            tz=tz,
-            statuses=known,
-            planned_statuses=planned,
-        )
+        state = evaluate_stage(stage, ctx, stage.when is None or stage.when(now_env()))
         if state.clock is not None:
             calendars[state.clock.calendar] = None
         states.append(state)
+    tz = ctx.tz
     actions, upcoming = _ladders(states, ticket.id, ticket.done, inst, now, env_at, tz)
     nxt = _next_change(states, inst, now, upcoming)
     warnings = _coverage(tuple(calendars), from_us(now, UTC).year)
