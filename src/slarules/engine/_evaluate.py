@@ -21,7 +21,7 @@ from slarules.conditions import Env
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
 from ._ladder import action_key, fires, make_action, occurrences, once
 from ._stages import Context, StageState, evaluate_stage
-from ._ticket import Instants, Ticket, instants, status_at
+from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
 __all__ = ["choose_priority", "evaluate", "instant", "run"]
@@ -69,13 +69,13 @@ def choose_priority(
     return choice
 
 
-def evaluate(policy: CompiledPolicy, ticket: Ticket, at: datetime) -> Evaluation:
+def evaluate(policy: CompiledPolicy, ticket: TicketLike, at: datetime) -> Evaluation:
     """Evaluate ``ticket`` under ``policy`` at ``at`` (an aware instant)."""
     return run(policy, ticket, at)[0]
 
 
 def run(
-    policy: CompiledPolicy, ticket: Ticket, at: datetime
+    policy: CompiledPolicy, ticket: TicketLike, at: datetime
 ) -> tuple[Evaluation, list[StageState]]:
     """The evaluation, and the per-stage states it was built from (for explanations).
 
@@ -89,7 +89,8 @@ def run(
     events = inst.events
 
     def env_at(t: int) -> Env:
-        seen = MappingProxyType({k: ticket.events[k] for k, v in events.items() if v <= t})
+        given = ticket.events
+        seen = MappingProxyType({k: given[k] for k, v in events.items() if v <= t})
         status = status_at(inst.statuses, t)
         return Env(fields=fields, priority=priority, status=status, events=seen, at=from_us(t, UTC))
 

@@ -1,0 +1,67 @@
+"""``Prepared`` tickets (the bulk readers' form) evaluate exactly as the equal ``Ticket``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from slarules import Ticket, load_policy
+from slarules.engine import as_ticket, evaluate
+from slarules.engine._ticket import Prepared, instants
+from slarules.testing import instants as instants_of
+from slarules.testing import tickets
+
+POLICIES = sorted(
+    p for p in (Path(__file__).parents[2] / "policies").glob("*.yaml") if ".test" not in p.name
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def prepared(ticket: Ticket) -> Prepared:
+    inst = instants(ticket)
+    return Prepared(ticket.id, ticket.fields, dict(inst.events), inst.statuses, ticket.done)
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
+def test_a_prepared_ticket_evaluates_as_the_equal_ticket(path: Path) -> None:
+    policy = load_policy(path)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        ticket = as_ticket(data.draw(tickets(policy)))
+        at = data.draw(instants_of(policy))
+        expected = policy.evaluate(ticket, at=at)
+        assert evaluate(policy.compiled, prepared(ticket), at) == expected
+
+    check()
+
+
+def test_a_prepared_ticket_turns_back_into_the_equal_ticket() -> None:
+    ticket = Ticket.model_validate(
+        {
+            "id": "T-1",
+            "fields": {"level": "urgent"},
+            "events": {"created": "2025-10-09T14:30:00.000001+08:00"},
+            "statuses": [
+                {"at": "2025-10-09T15:00:00+08:00", "status": "open"},
+                {"at": "2025-10-09T14:40:00+08:00", "status": "new"},
+            ],
+            "done": ["T-1/response/warn"],
+        }
+    )
+    again = prepared(ticket).to_ticket()
+    assert again == ticket
+    assert again.events["created"].microsecond == 1
+
+
+def test_instants_are_read_again_when_a_copy_replaces_the_events() -> None:
+    ticket = Ticket.model_validate({"id": "T-1", "events": {"created": "2025-01-01T00:00:00Z"}})
+    moved = ticket.model_copy(update={"events": {"created": _EPOCH + timedelta(hours=1)}})
+    assert instants(ticket).events == {"created": 1_735_689_600_000_000}
+    assert instants(moved).events == {"created": 3_600_000_000}
+    assert instants(ticket.model_copy(update={"done": frozenset({"k"})})) is instants(ticket)
