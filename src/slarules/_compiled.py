@@ -133,3 +133,8 @@ class CompiledPolicy:
     warnings: tuple[Problem, ...] = field(default=())
     # (priority index, clause path) -> PriorityChoice: the same answer is built once
     choices: dict[tuple[int, Path], Any] = field(default_factory=dict, compare=False, repr=False)
+    conditional_stages: bool = field(init=False, default=False)  # a stage has a ``when``
+
+    def __post_init__(self) -> None:
+        conditional = any(stage.when is not None for stage in self.stages)
+        object.__setattr__(self, "conditional_stages", conditional)

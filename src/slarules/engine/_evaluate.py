@@ -7,7 +7,7 @@ ladder for the actions due, and find the next instant at which any of it changes
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from slarules.calendar import Calendar
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
-from ._evaluation import Action, Evaluation, PriorityChoice, StageResult
+from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, evaluation
 from ._ladder import action_key, fires, make_action, occurrences, once
 from ._stages import Context, StageState, evaluate_stage
 from ._ticket import Instants, TicketLike, instants, status_at
@@ -124,23 +124,27 @@ def run(
         states.append(state)
     tz = ctx.tz
     actions, upcoming = _ladders(states, ticket.id, ticket.done, inst, now, env_at, tz)
-    nxt = _next_change(states, inst, now, upcoming)
-    warnings = _coverage(tuple(calendars), from_us(now, UTC).year)
+    nxt = _next_change(states, inst, now, upcoming, policy.conditional_stages)
+    warnings = _coverage(tuple(calendars), _utc_year(now))
     stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
-    evaluation = Evaluation(
-        policy_id=policy.id,
-        policy_version=policy.version,
-        policy_hash=policy.content_hash,
-        ticket_id=ticket.id,
-        at=from_us(now, tz),
-        priority=priority,
-        priority_choice=choice,
-        stages=MappingProxyType(stages),
-        actions=tuple(actions),
-        next_evaluation_at=from_us(nxt, tz) if nxt is not None else None,
-        warnings=warnings,
+    answer = evaluation(
+        policy.id,
+        policy.version,
+        policy.content_hash,
+        ticket.id,
+        from_us(now, tz),
+        priority,
+        choice,
+        MappingProxyType(stages),
+        tuple(actions),
+        from_us(nxt, tz) if nxt is not None else None,
+        warnings,
     )
-    return evaluation, states
+    return answer, states
+
+
+def _utc_year(us: int) -> int:
+    return date.fromordinal(719_163 + us // 86_400_000_000).year  # 719,163: 1970-01-01
 
 
 @lru_cache(maxsize=256)
@@ -206,12 +210,12 @@ def _change_instants(inst: Instants) -> list[int]:
 
 
 def _next_change(
-    states: list[StageState], inst: Instants, at: int, upcoming: list[int]
+    states: list[StageState], inst: Instants, at: int, upcoming: list[int], conditional: bool
 ) -> int | None:
     """The earliest instant after ``at`` at which the evaluation changes."""
     candidates = upcoming
     events = inst.events
-    if any(s.stage.when is not None for s in states):
+    if conditional:
         # a stage's condition may test the status or the events: any change may matter
         candidates.extend(t for t in _change_instants(inst) if t > at)
     for state in states:

@@ -18,6 +18,7 @@ __all__ = [
     "PriorityChoice",
     "StageResult",
     "StageStatus",
+    "evaluation",
     "stage_result",
 ]
 
@@ -259,6 +260,50 @@ class Evaluation:
             "next_evaluation_at": _iso(self.next_evaluation_at),
             "warnings": list(self.warnings),
         }
+
+
+(
+    _set_policy_id,
+    _set_policy_version,
+    _set_policy_hash,
+    _set_ticket_id,
+    _set_at,
+    _set_priority,
+    _set_priority_choice,
+    _set_stages,
+    _set_actions,
+    _set_next_evaluation_at,
+    _set_warnings,
+) = (Evaluation.__dict__[name].__set__ for name in Evaluation.__dataclass_fields__)
+
+
+def evaluation(
+    policy_id: str,
+    policy_version: str,
+    policy_hash: str,
+    ticket_id: str,
+    at: datetime,
+    priority: str,
+    priority_choice: PriorityChoice,
+    stages: Mapping[str, StageResult],
+    actions: tuple[Action, ...],
+    next_evaluation_at: datetime | None,
+    warnings: tuple[str, ...],
+) -> Evaluation:
+    """``Evaluation(...)`` with every field given in order, built faster (as ``stage_result``)."""
+    result: Evaluation = _new(Evaluation)
+    _set_policy_id(result, policy_id)
+    _set_policy_version(result, policy_version)
+    _set_policy_hash(result, policy_hash)
+    _set_ticket_id(result, ticket_id)
+    _set_at(result, at)
+    _set_priority(result, priority)
+    _set_priority_choice(result, priority_choice)
+    _set_stages(result, stages)
+    _set_actions(result, actions)
+    _set_next_evaluation_at(result, next_evaluation_at)
+    _set_warnings(result, warnings)
+    return result
 
 
 def _action(

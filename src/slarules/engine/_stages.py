@@ -22,6 +22,14 @@ from ._targets import Resolved, resolve_target
 __all__ = ["Context", "StageState", "duration", "evaluate_stage"]
 
 _ZERO = timedelta(0)
+# enum members read once: in Python 3.11 each StageStatus.X lookup costs a descriptor call
+_SKIPPED, _PENDING, _RUNNING, _PAUSED = (
+    StageStatus.SKIPPED,
+    StageStatus.PENDING,
+    StageStatus.RUNNING,
+    StageStatus.PAUSED,
+)
+_MET, _MET_LATE, _BREACHED = StageStatus.MET, StageStatus.MET_LATE, StageStatus.BREACHED
 
 
 _US = timedelta(microseconds=1)
@@ -108,7 +116,7 @@ def evaluate_stage(stage: CompiledStage, ctx: Context, applies: bool = True) -> 
     """
     target = stage.targets.get(ctx.priority)
     if not applies or target is None:
-        return StageState(stage, StageResult(stage.name, StageStatus.SKIPPED))
+        return StageState(stage, StageResult(stage.name, _SKIPPED))
     source, calendar_name = target.source, target.calendar_name
     events = ctx.events
     at = ctx.now
@@ -116,7 +124,7 @@ def evaluate_stage(stage: CompiledStage, ctx: Context, applies: bool = True) -> 
     if start is None or start > at:
         return StageState(
             stage,
-            StageResult(stage.name, StageStatus.PENDING, target=source, calendar=calendar_name),
+            StageResult(stage.name, _PENDING, target=source, calendar=calendar_name),
         )
     stop = events.get(stage.stop)
     if stop is not None:
@@ -143,15 +151,15 @@ def evaluate_stage(stage: CompiledStage, ctx: Context, applies: bool = True) -> 
     elapsed = clock.worked(end)
     if stop is not None:
         late = deadline is not None and stop > deadline
-        status = StageStatus.MET_LATE if late else StageStatus.MET
+        status = _MET_LATE if late else _MET
     elif deadline is not None and at >= deadline:
-        status = StageStatus.BREACHED
+        status = _BREACHED
     elif clock.pauses and clock.paused_at(at):
-        status = StageStatus.PAUSED
+        status = _PAUSED
     else:
-        status = StageStatus.RUNNING
+        status = _RUNNING
     shown_deadline = deadline
-    if status is StageStatus.PAUSED and resolved.fixed is None:
+    if status is _PAUSED and resolved.fixed is None:
         shown_deadline = None  # depends on when the clock resumes
     tz = ctx.tz
     started_at = ctx.starts.get(start)
