@@ -133,6 +133,8 @@ class CompiledPolicy:
     warnings: tuple[Problem, ...] = field(default=())
     # (priority index, clause path) -> PriorityChoice: the same answer is built once
     choices: dict[tuple[int, Path], Any] = field(default_factory=dict, compare=False, repr=False)
+    # priority -> the engine's stage programs for it, made at first use
+    programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     conditional_stages: bool = field(init=False, default=False)  # a stage has a ``when``
 
     def __post_init__(self) -> None:

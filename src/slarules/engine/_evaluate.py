@@ -20,7 +20,7 @@ from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, evaluation
 from ._ladder import action_key, fires, make_action, occurrences, once
-from ._stages import Context, StageState, evaluate_stage
+from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
@@ -105,20 +105,17 @@ def run(
         seen = now_env().events
         return Env(fields=fields, priority=priority, status=status, events=seen, at=now_env().at)
 
-    restart = policy.priority_change_event if policy.restart_on_priority_change else None
     statuses = inst.statuses
     if statuses and statuses[-1][0] > now:
         known = tuple(change for change in statuses if change[0] <= now)
         planned: tuple[tuple[int, str], ...] | None = statuses
     else:
         known, planned = statuses, None
-    ctx = Context(
-        events, priority, now, zone(policy.timezone), known, planned, restart, env_with_status
-    )
+    ctx = Context(events, priority, now, zone(policy.timezone), known, planned, env_with_status)
     states: list[StageState] = []
     calendars: dict[Calendar, None] = {}  # in stage order: warnings come in a fixed order
-    for stage in policy.stages:
-        state = evaluate_stage(stage, ctx, stage.when is None or stage.when(now_env()))
+    for stage, program in zip(policy.stages, _programs(policy, priority), strict=True):
+        state = program(ctx, stage.when is None or stage.when(now_env()))
         if state.clock is not None:
             calendars[state.clock.calendar] = None
         states.append(state)
@@ -141,6 +138,16 @@ def run(
         warnings,
     )
     return answer, states
+
+
+def _programs(policy: CompiledPolicy, priority: str) -> tuple[StageProgram, ...]:
+    """The stage programs of one priority, made at its first evaluation."""
+    found: tuple[StageProgram, ...] | None = policy.programs.get(priority)
+    if found is None:
+        restart = policy.priority_change_event if policy.restart_on_priority_change else None
+        found = tuple(stage_program(stage, priority, restart) for stage in policy.stages)
+        policy.programs[priority] = found
+    return found
 
 
 def _utc_year(us: int) -> int:

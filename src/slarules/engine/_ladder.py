@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledStep, OnEvent
@@ -49,6 +50,7 @@ def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
             yield n, due
 
 
+@lru_cache(maxsize=4096)  # budgets repeat: the same duration target for many tickets
 def _scaled(budget: int, fraction: float) -> int:
     """``budget * fraction`` rounded half to even, exactly as ``timedelta * float`` does."""
     num, den = fraction.as_integer_ratio()

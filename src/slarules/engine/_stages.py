@@ -19,7 +19,7 @@ from ._clock import Clock, build_clock
 from ._evaluation import StageResult, StageStatus, stage_result
 from ._targets import Resolved, resolve_target
 
-__all__ = ["Context", "StageState", "duration", "evaluate_stage"]
+__all__ = ["Context", "StageProgram", "StageState", "stage_program"]
 
 _ZERO = timedelta(0)
 # enum members read once: in Python 3.11 each StageStatus.X lookup costs a descriptor call
@@ -32,12 +32,7 @@ _SKIPPED, _PENDING, _RUNNING, _PAUSED = (
 _MET, _MET_LATE, _BREACHED = StageStatus.MET, StageStatus.MET_LATE, StageStatus.BREACHED
 
 
-_US = timedelta(microseconds=1)
-
-
-def duration(us: int) -> timedelta:
-    """A microsecond count as a ``timedelta``."""
-    return _US * us  # twice as fast as timedelta(microseconds=us)
+_US = timedelta(microseconds=1)  # _US * n: twice as fast as timedelta(microseconds=n)
 
 
 class StageState(NamedTuple):
@@ -74,17 +69,7 @@ def _pause_test(
 class Context:
     """What every stage of one evaluation shares (instants in microseconds)."""
 
-    __slots__ = (
-        "events",
-        "known",
-        "make_env",
-        "now",
-        "planned",
-        "priority",
-        "restart",
-        "starts",
-        "tz",
-    )
+    __slots__ = ("events", "known", "make_env", "now", "planned", "priority", "starts", "tz")
 
     def __init__(
         self,
@@ -94,7 +79,6 @@ class Context:
         tz: ZoneInfo,
         known: Sequence[tuple[int, str]],
         planned: Sequence[tuple[int, str]] | None,
-        restart: str | None,
         make_env: Callable[[str | None], Env],
     ) -> None:
         self.events = events
@@ -103,82 +87,103 @@ class Context:
         self.tz = tz  # the zone of the answer's datetimes
         self.known = known  # the status changes up to now
         self.planned = planned  # all of them, when some lie after now
-        self.restart = restart  # the event that restarts clocks, if any
         self.make_env = make_env
         self.starts: dict[int, datetime] = {}  # stages often start together: convert once
 
 
-def evaluate_stage(stage: CompiledStage, ctx: Context, applies: bool = True) -> StageState:
-    """The state of ``stage`` at ``ctx.now``.
+StageProgram = Callable[[Context, bool], StageState]
+
+
+def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> StageProgram:
+    """The evaluation of ``stage`` for tickets of ``priority``, with everything that
+    depends only on the policy decided once: ``program(ctx, applies)`` is the stage's state
+    at ``ctx.now`` (``applies``: the stage's condition holds).
 
     The clock sees only the status changes known at that instant: a status change shapes
-    the clock from the instant it happens, never before.
+    the clock from the instant it happens, never before. ``restart`` is the event that
+    restarts the clock (a priority change), if the policy says so.
     """
-    target = stage.targets.get(ctx.priority)
-    if not applies or target is None:
-        return StageState(stage, StageResult(stage.name, _SKIPPED))
-    source, calendar_name = target.source, target.calendar_name
-    events = ctx.events
-    at = ctx.now
-    start = events.get(stage.start)
-    if start is None or start > at:
-        return StageState(
-            stage,
-            StageResult(stage.name, _PENDING, target=source, calendar=calendar_name),
+    name = stage.name
+    skipped = StageState(stage, StageResult(name, _SKIPPED))
+    target = stage.targets.get(priority)
+    if target is None:
+
+        def not_for_this_priority(ctx: Context, applies: bool) -> StageState:
+            return skipped
+
+        return not_for_this_priority
+    source, calendar_name, calendar = target.source, target.calendar_name, target.calendar
+    pending = StageState(stage, StageResult(name, _PENDING, target=source, calendar=calendar_name))
+    start_event, stop_event = stage.start, stage.stop
+    plain = resolve_target(target, 0, {}) if target.budget is not None else None
+    pausable = bool(stage.pause_statuses) or stage.pause_when is not None
+
+    def program(ctx: Context, applies: bool) -> StageState:
+        if not applies:
+            return skipped
+        events = ctx.events
+        at = ctx.now
+        start = events.get(start_event)
+        if start is None or start > at:
+            return pending
+        stop = events.get(stop_event)
+        if stop is not None:
+            if stop > at:
+                stop = None  # scheduled, not happened yet
+            elif stop < start:
+                stop = start  # a stop recorded before the start counts as an immediate stop
+        clock_start = start
+        if restart is not None:
+            changed = events.get(restart)
+            if changed is not None and start < changed <= at and (stop is None or changed < stop):
+                clock_start = changed
+        if pausable:
+            pauses = _pause_test(stage, ctx.make_env)
+            clock = build_clock(calendar, clock_start, stop, ctx.known, pauses)
+        else:
+            pauses = None
+            clock = Clock(calendar, clock_start, stop, ((clock_start, None),), ())
+        resolved = plain or resolve_target(target, clock_start, events)
+        budget, fixed = resolved.budget, resolved.fixed
+        if fixed is not None:
+            deadline: int | None = fixed
+        elif budget is not None:
+            deadline = clock.reach(budget)
+        else:
+            deadline = None
+        end = stop if stop is not None else at
+        elapsed = clock.worked(end)
+        shown_deadline = deadline
+        if stop is not None:
+            status = _MET_LATE if deadline is not None and stop > deadline else _MET
+        elif deadline is not None and at >= deadline:
+            status = _BREACHED
+        elif clock.pauses and clock.paused_at(at):
+            status = _PAUSED
+            if fixed is None:
+                shown_deadline = None  # depends on when the clock resumes
+        else:
+            status = _RUNNING
+        tz = ctx.tz
+        started_at = ctx.starts.get(start)
+        if started_at is None:
+            started_at = ctx.starts[start] = from_us(start, tz)
+        result = stage_result(
+            name,
+            status,
+            source,
+            calendar_name,
+            started_at,
+            None if shown_deadline is None else from_us(shown_deadline, tz),
+            None if stop is None else from_us(stop, tz),
+            _US * elapsed,
+            None if budget is None else _US * (budget - elapsed),
+            None if budget is None else elapsed / budget if budget > 0 else 1.0,
+            _US * clock.paused_time(end) if clock.pauses else _ZERO,
         )
-    stop = events.get(stage.stop)
-    if stop is not None:
-        if stop > at:
-            stop = None  # scheduled, not happened yet
-        elif stop < start:
-            stop = start  # a stop recorded before the start counts as an immediate stop
-    clock_start = start
-    if ctx.restart is not None:
-        changed = events.get(ctx.restart)
-        if changed is not None and start < changed <= at and (stop is None or changed < stop):
-            clock_start = changed
-    pauses = _pause_test(stage, ctx.make_env)
-    clock = build_clock(target.calendar, clock_start, stop, ctx.known, pauses)
-    resolved = resolve_target(target, clock_start, events)
-    budget = resolved.budget
-    if resolved.fixed is not None:
-        deadline: int | None = resolved.fixed
-    elif budget is not None:
-        deadline = clock.reach(budget)
-    else:
-        deadline = None
-    end = stop if stop is not None else at
-    elapsed = clock.worked(end)
-    if stop is not None:
-        late = deadline is not None and stop > deadline
-        status = _MET_LATE if late else _MET
-    elif deadline is not None and at >= deadline:
-        status = _BREACHED
-    elif clock.pauses and clock.paused_at(at):
-        status = _PAUSED
-    else:
-        status = _RUNNING
-    shown_deadline = deadline
-    if status is _PAUSED and resolved.fixed is None:
-        shown_deadline = None  # depends on when the clock resumes
-    tz = ctx.tz
-    started_at = ctx.starts.get(start)
-    if started_at is None:
-        started_at = ctx.starts[start] = from_us(start, tz)
-    result = stage_result(
-        stage.name,
-        status,
-        source,
-        calendar_name,
-        started_at,
-        from_us(shown_deadline, tz) if shown_deadline is not None else None,
-        from_us(stop, tz) if stop is not None else None,
-        duration(elapsed),
-        duration(budget - elapsed) if budget is not None else None,
-        (elapsed / budget if budget > 0 else 1.0) if budget is not None else None,
-        duration(clock.paused_time(end)) if clock.pauses else _ZERO,
-    )
-    planned = None
-    if ctx.planned is not None and pauses is not None and stop is None:
-        planned = build_clock(target.calendar, clock_start, stop, ctx.planned, pauses)
-    return StageState(stage, result, clock, resolved, deadline, pauses, planned)
+        planned = None
+        if ctx.planned is not None and pauses is not None and stop is None:
+            planned = build_clock(calendar, clock_start, stop, ctx.planned, pauses)
+        return StageState(stage, result, clock, resolved, deadline, pauses, planned)
+
+    return program
