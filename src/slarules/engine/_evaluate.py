@@ -12,14 +12,14 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from slarules._compiled import CompiledPolicy
+from slarules._compiled import CompiledPolicy, CompiledStep
 from slarules._errors import TicketError, UsageError
 from slarules.calendar import Calendar
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, evaluation
-from ._ladder import action_key, fires, make_action, occurrences, once
+from ._ladder import OnceRule, action_key, fires, make_action, occurrences, once_rule
 from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
@@ -114,13 +114,15 @@ def run(
     ctx = Context(events, priority, now, zone(policy.timezone), known, planned, env_with_status)
     states: list[StageState] = []
     calendars: dict[Calendar, None] = {}  # in stage order: warnings come in a fixed order
-    for stage, program in zip(policy.stages, _programs(policy, priority), strict=True):
+    programs = _programs(policy, priority)
+    for stage, (program, _) in zip(policy.stages, programs, strict=True):
         state = program(ctx, stage.when is None or stage.when(now_env()))
         if state.clock is not None:
             calendars[state.clock.calendar] = None
         states.append(state)
     tz = ctx.tz
-    actions, upcoming = _ladders(states, ticket.id, ticket.done, inst, now, env_at, tz)
+    ladders = [ladder for _, ladder in programs]
+    actions, upcoming = _ladders(states, ladders, ticket.id, ticket.done, inst, now, env_at, tz)
     nxt = _next_change(states, inst, now, upcoming, policy.conditional_stages)
     warnings = _coverage(tuple(calendars), _utc_year(now))
     stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
@@ -140,13 +142,23 @@ def run(
     return answer, states
 
 
-def _programs(policy: CompiledPolicy, priority: str) -> tuple[StageProgram, ...]:
-    """The stage programs of one priority, made at its first evaluation."""
-    found: tuple[StageProgram, ...] | None = policy.programs.get(priority)
+Ladder = tuple[tuple[CompiledStep, OnceRule | None], ...]  # rule None: a repeating step
+
+
+def _programs(policy: CompiledPolicy, priority: str) -> tuple[tuple[StageProgram, Ladder], ...]:
+    """Each stage's program and ladder rules for one priority, made at its first use."""
+    found: tuple[tuple[StageProgram, Ladder], ...] | None = policy.programs.get(priority)
     if found is None:
         restart = policy.priority_change_event if policy.restart_on_priority_change else None
-        found = tuple(stage_program(stage, priority, restart) for stage in policy.stages)
-        policy.programs[priority] = found
+        made = []
+        for stage in policy.stages:
+            target = stage.targets.get(priority)
+            budget = target.budget if target is not None else None
+            ladder = tuple(
+                (step, None if step.repeats else once_rule(step, budget)) for step in stage.steps
+            )
+            made.append((stage_program(stage, priority, restart), ladder))
+        found = policy.programs[priority] = tuple(made)
     return found
 
 
@@ -164,6 +176,7 @@ def _coverage(calendars: tuple[Calendar, ...], year: int) -> tuple[str, ...]:
 
 def _ladders(
     states: list[StageState],
+    ladders: list[Ladder],
     tid: str,
     done: frozenset[str],
     inst: Instants,
@@ -178,13 +191,13 @@ def _ladders(
     for stage_index, state in enumerate(states):
         if state.clock is None:
             continue
-        for step in state.stage.steps:
-            if not step.repeats:
-                when = once(step, state)
-                if when is None:
-                    continue
+        for step, rule in ladders[stage_index]:
+            if rule is not None:
                 key = tid + step.key_suffix
-                if key in done or (step.when is not None and not step.when(env_at(when))):
+                if key in done:
+                    continue
+                when = rule(state)
+                if when is None or (step.when is not None and not step.when(env_at(when))):
                     continue
                 if when > at:
                     upcoming.append(when)

@@ -19,7 +19,16 @@ from ._evaluation import Action
 from ._stages import StageState
 from ._wallclock import zone
 
-__all__ = ["Occurrence", "action_key", "fires", "make_action", "occurrences", "once"]
+__all__ = [
+    "Occurrence",
+    "OnceRule",
+    "action_key",
+    "fires",
+    "make_action",
+    "occurrences",
+    "once",
+    "once_rule",
+]
 
 _US = timedelta(microseconds=1)
 Occurrence = tuple[int | None, int]  # (repeat number for recurring steps, due instant)
@@ -59,32 +68,71 @@ def _scaled(budget: int, fraction: float) -> int:
     return q + 1 if r > den or (r == den and q % 2) else q
 
 
+OnceRule = Callable[[StageState], "int | None"]
+
+
+def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
+    """When a one-shot step (``on``, ``at``) falls due for a stage's state: ``None`` if it
+    never does. ``budget``: the stage's budget when the policy fixes it (a duration target),
+    so that the percentage of it is worked out once. The state must have a clock.
+    """
+    trigger = step.trigger
+    if isinstance(trigger, OnEvent):
+        if trigger.which == "start":
+            return _on_start
+        return _on_stop
+    if type(trigger) is AtBreach:
+        offset = trigger.offset // _US
+        add = step.calendar._add_us
+
+        def at_breach(state: StageState) -> int | None:
+            due = state.deadline
+            if due is None:
+                return None
+            if offset:
+                due = add(due, offset)
+            stop = state.clock.stop  # type: ignore[union-attr]
+            return None if stop is not None and due >= stop else due  # stopped first
+
+        return at_breach
+    if type(trigger) is AtPercent:
+        fraction = trigger.fraction
+        fixed = _scaled(budget, fraction) if budget is not None else None
+
+        def at_percent(state: StageState) -> int | None:
+            clock = state.clock
+            assert clock is not None
+            amount = fixed
+            if amount is None:
+                resolved = state.resolved
+                if resolved is None or resolved.budget is None:
+                    return None
+                amount = _scaled(resolved.budget, fraction)
+            due = clock.reach(amount)
+            stop = clock.stop
+            return None if due is None or (stop is not None and due >= stop) else due
+
+        return at_percent
+    return _never
+
+
+def _on_start(state: StageState) -> int | None:
+    return state.clock.start  # type: ignore[union-attr]
+
+
+def _on_stop(state: StageState) -> int | None:
+    return state.clock.stop  # type: ignore[union-attr]
+
+
+def _never(state: StageState) -> int | None:
+    return None
+
+
 def once(step: CompiledStep, state: StageState) -> int | None:
     """When a one-shot step (``on``, ``at``) falls due; ``None`` if it never does."""
-    clock = state.clock
-    if clock is None:
+    if state.clock is None:
         return None
-    trigger = step.trigger
-    stop = clock.stop
-    due: int | None
-    if type(trigger) is AtBreach:
-        due = state.deadline
-        if due is None:
-            return None
-        if trigger.offset:
-            due = step.calendar._add_us(due, trigger.offset // _US)
-    elif type(trigger) is AtPercent:
-        resolved = state.resolved
-        if resolved is None or resolved.budget is None:
-            return None
-        due = clock.reach(_scaled(resolved.budget, trigger.fraction))
-    elif isinstance(trigger, OnEvent):
-        return clock.start if trigger.which == "start" else stop
-    else:
-        return None
-    if due is not None and stop is not None and due >= stop:
-        return None  # the stage stopped first
-    return due
+    return once_rule(step)(state)
 
 
 def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
