@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from slarules._compiled import ActionKind
 from slarules._errors import Path
@@ -129,23 +129,24 @@ class StageResult:
         }
 
 
-# The engine builds a StageResult per stage of every evaluation. A frozen dataclass sets
-# each field through ``object.__setattr__``; setting the slots directly is twice as fast.
-# tests/engine/test_results.py checks that this builds exactly what the class would.
-_new = object.__new__
-(
-    _set_name,
-    _set_status,
-    _set_target,
-    _set_calendar,
-    _set_started_at,
-    _set_deadline,
-    _set_stopped_at,
-    _set_elapsed,
-    _set_remaining,
-    _set_used,
-    _set_paused,
-) = (StageResult.__dict__[name].__set__ for name in StageResult.__dataclass_fields__)
+# The engine builds a StageResult per stage of every evaluation, and a frozen dataclass
+# sets each field through ``object.__setattr__``, four times slower than plain slots. So the
+# engine fills a mutable twin with the very same slots and then makes it the frozen class
+# (``__class__`` assignment between classes of one layout). What comes out is an ordinary
+# StageResult; tests/engine/test_results.py checks it equals the one the class builds.
+
+
+def _twin(cls: type) -> type:
+    """A mutable dataclass with ``cls``'s slots, in the same order."""
+    twin = make_dataclass(
+        f"_{cls.__name__}Draft", [(f.name, f.type) for f in fields(cls)], slots=True
+    )
+    if getattr(twin, "__slots__", None) != getattr(cls, "__slots__", ()):  # pragma: no cover
+        raise TypeError(f"{cls.__name__} cannot be drafted")
+    return twin
+
+
+_StageResultDraft = _twin(StageResult)
 
 
 def stage_result(
@@ -162,19 +163,21 @@ def stage_result(
     paused: timedelta | None,
 ) -> StageResult:
     """``StageResult(...)`` with every field given in order, built faster."""
-    result: StageResult = _new(StageResult)
-    _set_name(result, name)
-    _set_status(result, status)
-    _set_target(result, target)
-    _set_calendar(result, calendar)
-    _set_started_at(result, started_at)
-    _set_deadline(result, deadline)
-    _set_stopped_at(result, stopped_at)
-    _set_elapsed(result, elapsed)
-    _set_remaining(result, remaining)
-    _set_used(result, used)
-    _set_paused(result, paused)
-    return result
+    draft = _StageResultDraft(
+        name,
+        status,
+        target,
+        calendar,
+        started_at,
+        deadline,
+        stopped_at,
+        elapsed,
+        remaining,
+        used,
+        paused,
+    )
+    draft.__class__ = StageResult
+    return cast(StageResult, draft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,19 +265,7 @@ class Evaluation:
         }
 
 
-(
-    _set_policy_id,
-    _set_policy_version,
-    _set_policy_hash,
-    _set_ticket_id,
-    _set_at,
-    _set_priority,
-    _set_priority_choice,
-    _set_stages,
-    _set_actions,
-    _set_next_evaluation_at,
-    _set_warnings,
-) = (Evaluation.__dict__[name].__set__ for name in Evaluation.__dataclass_fields__)
+_EvaluationDraft = _twin(Evaluation)
 
 
 def evaluation(
@@ -291,19 +282,21 @@ def evaluation(
     warnings: tuple[str, ...],
 ) -> Evaluation:
     """``Evaluation(...)`` with every field given in order, built faster (as ``stage_result``)."""
-    result: Evaluation = _new(Evaluation)
-    _set_policy_id(result, policy_id)
-    _set_policy_version(result, policy_version)
-    _set_policy_hash(result, policy_hash)
-    _set_ticket_id(result, ticket_id)
-    _set_at(result, at)
-    _set_priority(result, priority)
-    _set_priority_choice(result, priority_choice)
-    _set_stages(result, stages)
-    _set_actions(result, actions)
-    _set_next_evaluation_at(result, next_evaluation_at)
-    _set_warnings(result, warnings)
-    return result
+    draft = _EvaluationDraft(
+        policy_id,
+        policy_version,
+        policy_hash,
+        ticket_id,
+        at,
+        priority,
+        priority_choice,
+        stages,
+        actions,
+        next_evaluation_at,
+        warnings,
+    )
+    draft.__class__ = Evaluation
+    return cast(Evaluation, draft)
 
 
 def _action(
