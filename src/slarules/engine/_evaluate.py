@@ -18,7 +18,7 @@ from slarules.calendar import Calendar
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
-from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, evaluation
+from ._evaluation import Action, Evaluation, PriorityChoice, evaluation
 from ._ladder import OnceRule, action_key, fires, make_action, occurrences, once_rule
 from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
@@ -30,6 +30,7 @@ __all__ = ["choose_priority", "evaluate", "instant", "run"]
 _NO_EVENTS: Mapping[str, datetime] = MappingProxyType({})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
+_DAY = 86_400_000_000  # µs
 
 
 def instant(value: datetime, what: str = "at") -> datetime:
@@ -111,21 +112,20 @@ def run(
         planned: tuple[tuple[int, str], ...] | None = statuses
     else:
         known, planned = statuses, None
-    ctx = Context(events, priority, now, zone(policy.timezone), known, planned, env_with_status)
+    plan = _plan(policy, priority)
+    tz = plan.zone
+    ctx = Context(events, priority, now, tz, known, planned, env_with_status)
     states: list[StageState] = []
-    calendars: dict[Calendar, None] = {}  # in stage order: warnings come in a fixed order
-    programs = _programs(policy, priority)
-    for stage, (program, _) in zip(policy.stages, programs, strict=True):
+    started: list[int] = []  # stages with a clock: their calendars' coverage warnings count
+    for index, (stage, program) in enumerate(zip(policy.stages, plan.programs, strict=True)):
         state = program(ctx, stage.when is None or stage.when(now_env()))
         if state.clock is not None:
-            calendars[state.clock.calendar] = None
+            started.append(index)
         states.append(state)
-    tz = ctx.tz
-    ladders = [ladder for _, ladder in programs]
-    actions, upcoming = _ladders(states, ladders, ticket.id, ticket.done, inst, now, env_at, tz)
+    actions, upcoming = _ladders(
+        states, plan.ladders, ticket.id, ticket.done, inst, now, env_at, tz
+    )
     nxt = _next_change(states, inst, now, upcoming, policy.conditional_stages)
-    warnings = _coverage(tuple(calendars), _utc_year(now))
-    stages: dict[str, StageResult] = {s.stage.name: s.result for s in states}
     answer = evaluation(
         policy.id,
         policy.version,
@@ -134,10 +134,10 @@ def run(
         from_us(now, tz),
         priority,
         choice,
-        MappingProxyType(stages),
+        MappingProxyType(dict(zip(plan.names, [s.result for s in states], strict=True))),
         tuple(actions),
         from_us(nxt, tz) if nxt is not None else None,
-        warnings,
+        plan.warnings(tuple(started), now),
     )
     return answer, states
 
@@ -145,20 +145,50 @@ def run(
 Ladder = tuple[tuple[CompiledStep, OnceRule | None], ...]  # rule None: a repeating step
 
 
-def _programs(policy: CompiledPolicy, priority: str) -> tuple[tuple[StageProgram, Ladder], ...]:
-    """Each stage's program and ladder rules for one priority, made at its first use."""
-    found: tuple[tuple[StageProgram, Ladder], ...] | None = policy.programs.get(priority)
-    if found is None:
+class _Plan:
+    """Everything about evaluating tickets of one priority that depends only on the policy."""
+
+    __slots__ = ("_calendars", "_warnings", "ladders", "names", "programs", "zone")
+
+    def __init__(self, policy: CompiledPolicy, priority: str) -> None:
         restart = policy.priority_change_event if policy.restart_on_priority_change else None
-        made = []
+        programs: list[StageProgram] = []
+        ladders: list[Ladder] = []
+        calendars: list[Calendar | None] = []
         for stage in policy.stages:
             target = stage.targets.get(priority)
             budget = target.budget if target is not None else None
-            ladder = tuple(
-                (step, None if step.repeats else once_rule(step, budget)) for step in stage.steps
+            programs.append(stage_program(stage, priority, restart))
+            ladders.append(
+                tuple((s, None if s.repeats else once_rule(s, budget)) for s in stage.steps)
             )
-            made.append((stage_program(stage, priority, restart), ladder))
-        found = policy.programs[priority] = tuple(made)
+            calendars.append(target.calendar if target is not None else None)
+        self.programs = tuple(programs)
+        self.ladders = tuple(ladders)
+        self.names = tuple(stage.name for stage in policy.stages)
+        self.zone = zone(policy.timezone)
+        self._calendars = tuple(calendars)
+        self._warnings: dict[tuple[tuple[int, ...], int], tuple[str, ...]] = {}
+
+    def warnings(self, started: tuple[int, ...], now: int) -> tuple[str, ...]:
+        """Holiday-coverage warnings for the calendars of the ``started`` stages, in stage
+        order (so they come in the same order in every process)."""
+        key = (started, now // _DAY)
+        found = self._warnings.get(key)
+        if found is None:
+            calendars = (self._calendars[i] for i in started)
+            found = _coverage(tuple(dict.fromkeys(c for c in calendars if c)), _utc_year(now))
+            if len(self._warnings) > 1024:
+                self._warnings.clear()  # bounded: a long-running host evaluates many days
+            self._warnings[key] = found
+        return found
+
+
+def _plan(policy: CompiledPolicy, priority: str) -> _Plan:
+    """The plan for one priority, made at its first evaluation."""
+    found: _Plan | None = policy.programs.get(priority)
+    if found is None:
+        found = policy.programs[priority] = _Plan(policy, priority)
     return found
 
 
@@ -176,7 +206,7 @@ def _coverage(calendars: tuple[Calendar, ...], year: int) -> tuple[str, ...]:
 
 def _ladders(
     states: list[StageState],
-    ladders: list[Ladder],
+    ladders: tuple[Ladder, ...],
     tid: str,
     done: frozenset[str],
     inst: Instants,
