@@ -15,22 +15,23 @@ from zoneinfo import ZoneInfo
 from slarules._compiled import CompiledPolicy, CompiledStep
 from slarules._errors import TicketError, UsageError
 from slarules.calendar import Calendar
-from slarules.calendar._localtime import from_us
+from slarules.calendar._localtime import from_us, to_us
 from slarules.conditions import Env
 
-from ._evaluation import Action, Evaluation, PriorityChoice, evaluation
+from ._evaluation import Action, Evaluation, PriorityChoice, StageStatus, evaluation
 from ._ladder import OnceRule, action_key, fires, make_action, occurrences, once_rule
 from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
-__all__ = ["choose_priority", "evaluate", "instant", "run"]
+__all__ = ["choose_priority", "evaluate", "instant", "instant_us", "run"]
 
 
 _NO_EVENTS: Mapping[str, datetime] = MappingProxyType({})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _DAY = 86_400_000_000  # µs
+_PENDING = StageStatus.PENDING
 
 
 def instant(value: datetime, what: str = "at") -> datetime:
@@ -43,6 +44,15 @@ def instant(value: datetime, what: str = "at") -> datetime:
             "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
         )
     return value.astimezone(UTC)
+
+
+def instant_us(value: datetime, what: str = "at") -> int:
+    """``instant(value)`` as integer UTC microseconds."""
+    try:
+        return to_us(value, what)
+    except UsageError:
+        instant(value, what)  # raises the error that says what to fix
+        raise
 
 
 def choose_priority(
@@ -82,7 +92,7 @@ def run(
 
     The arithmetic runs on integer UTC microseconds; datetimes appear only in the answer.
     """
-    now = (instant(at) - _EPOCH) // _US
+    now = instant_us(at)
     fields = policy.fields.validate(ticket.fields, ticket_id=ticket.id)
     choice = choose_priority(policy, fields, ticket.id)
     priority = choice.id
@@ -265,6 +275,7 @@ def _next_change(
     """The earliest instant after ``at`` at which the evaluation changes."""
     candidates = upcoming
     events = inst.events
+    later = inst.statuses and inst.statuses[-1][0] > at  # a status change is still to come
     if conditional:
         # a stage's condition may test the status or the events: any change may matter
         candidates.extend(t for t in _change_instants(inst) if t > at)
@@ -273,7 +284,7 @@ def _next_change(
         clock = state.clock
         if clock is None:
             start = events.get(stage.start)
-            if start is not None and start > at and state.result.status.value == "pending":
+            if start is not None and start > at and state.result.status is _PENDING:
                 candidates.append(start)
             continue
         if clock.stop is not None:
@@ -284,7 +295,7 @@ def _next_change(
         deadline = state.deadline
         if deadline is not None and deadline > at:
             candidates.append(deadline)
-        if state.pauses is not None:
+        if state.pauses is not None and later:
             flip = _first_pause_flip(state.pauses, inst.statuses, at, deadline)
             if flip is not None:
                 candidates.append(flip)

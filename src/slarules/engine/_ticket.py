@@ -10,6 +10,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from slarules._errors import TicketError, format_path
+from slarules.calendar._localtime import to_us
 
 __all__ = [
     "Instants",
@@ -124,8 +125,8 @@ class Instants(NamedTuple):
 def _read_instants(ticket: Ticket) -> Instants:
     events, statuses = ticket.events, ticket.statuses
     return Instants(
-        {name: (at - _EPOCH) // _US for name, at in events.items()},
-        tuple(((s.at - _EPOCH) // _US, s.status) for s in statuses),
+        {name: to_us(at) for name, at in events.items()},
+        tuple((to_us(s.at), s.status) for s in statuses),
         (events, statuses),
     )
 
