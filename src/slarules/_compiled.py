@@ -136,7 +136,16 @@ class CompiledPolicy:
     # priority -> the engine's stage programs for it, made at first use
     programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     conditional_stages: bool = field(init=False, default=False)  # a stage has a ``when``
+    # the top-level fields the priority criteria read (None: a nested one), and the choice
+    # made for each combination of their values: tickets share a few combinations
+    priority_fields: tuple[str, ...] | None = field(init=False, default=None)
+    choices_by_fields: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         conditional = any(stage.when is not None for stage in self.stages)
         object.__setattr__(self, "conditional_stages", conditional)
+        used = {n for p in self.priorities if p.condition for n in p.condition.fields_used}
+        if not any("." in name for name in used):
+            object.__setattr__(self, "priority_fields", tuple(sorted(used)))

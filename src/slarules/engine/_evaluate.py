@@ -55,10 +55,35 @@ def instant_us(value: datetime, what: str = "at") -> int:
         raise
 
 
+_CHOICES_KEPT = 4096  # combinations of priority-field values remembered per policy
+
+
 def choose_priority(
     policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str
 ) -> PriorityChoice:
-    """The first priority whose condition holds, and the clause that made it hold."""
+    """The first priority whose condition holds, and the clause that made it hold.
+
+    Priority criteria read only fields, so the choice is remembered for each combination
+    of the values of the fields they read.
+    """
+    names = policy.priority_fields
+    if names is None:
+        return _choose(policy, fields, ticket_id)
+    key = tuple(map(fields.get, names))
+    memo = policy.choices_by_fields
+    try:
+        found: PriorityChoice | None = memo.get(key)
+    except TypeError:  # a value that cannot be a key (a list): decide afresh
+        return _choose(policy, fields, ticket_id)
+    if found is None:
+        found = _choose(policy, fields, ticket_id)
+        if len(memo) >= _CHOICES_KEPT:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _choose(policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str) -> PriorityChoice:
     env = Env(fields=fields, priority=None, status=None, events=_NO_EVENTS, at=None)
     index = policy.first_priority(env)
     if index < 0:  # pragma: no cover - a compiled policy always has a default
