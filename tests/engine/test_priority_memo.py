@@ -14,7 +14,6 @@ POLICY = make_policy(
     fields={
         **BASE["fields"],
         "tags": {"type": "list", "items": {"type": "string"}},
-        "customer": {"type": "object", "properties": {"tier": {"enum": ["gold", "plain"]}}},
     },
     priorities=[
         {"id": "urgent", "when": {"any": [{"level": "urgent"}, {"vip": True}]}},
@@ -26,7 +25,6 @@ POLICY = make_policy(
 NESTED = make_policy(
     fields={
         **BASE["fields"],
-        "customer": {"type": "object", "properties": {"tier": {"enum": ["gold", "plain"]}}},
     },
     priorities=[
         {"id": "urgent", "when": {"customer.tier": "gold"}},
