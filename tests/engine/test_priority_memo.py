@@ -22,10 +22,9 @@ POLICY = make_policy(
     ],
     stage_response={"start": "created", "stop": "responded", "target": "30m"},
 )
+CUSTOMER = {"type": "object", "properties": {"tier": {"enum": ["gold", "plain"]}}}
 NESTED = make_policy(
-    fields={
-        **BASE["fields"],
-    },
+    fields={**BASE["fields"], "customer": CUSTOMER},
     priorities=[
         {"id": "urgent", "when": {"customer.tier": "gold"}},
         {"id": "routine", "default": True},
