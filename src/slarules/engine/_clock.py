@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from slarules.calendar import Calendar
 
-__all__ = ["Clock", "build_clock"]
+__all__ = ["Clock", "build_clock", "steady_clock"]
 
 Segment = tuple[int, int | None]  # [from, until); until None: still open
 
@@ -78,6 +78,14 @@ class Clock(NamedTuple):
         return total
 
 
+_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+
+
+def steady_clock(calendar: Calendar, start: int, stop: int | None) -> Clock:
+    """The clock of a stage that never pauses."""
+    return _tuple(Clock, (calendar, start, stop, ((start, None),), ()))
+
+
 def build_clock(
     calendar: Calendar,
     start: int,
@@ -92,7 +100,7 @@ def build_clock(
     no longer runs.
     """
     if pauses is None or not statuses:
-        return Clock(calendar, start, stop, ((start, None),), ())
+        return steady_clock(calendar, start, stop)
     paused: list[Segment] = []
     current_start: int | None = None
     status_at_start: str | None = None
@@ -114,7 +122,7 @@ def build_clock(
     if current_start is not None:
         paused.append((current_start, stop))
     if not paused:
-        return Clock(calendar, start, stop, ((start, None),), ())
+        return steady_clock(calendar, start, stop)
     segments: list[Segment] = []
     cursor: int | None = start
     for a, b in paused:

@@ -15,13 +15,14 @@ from slarules._compiled import CompiledStage
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
-from ._clock import Clock, build_clock
+from ._clock import Clock, build_clock, steady_clock
 from ._evaluation import StageResult, StageStatus, stage_result
 from ._targets import Resolved, resolve_target
 
 __all__ = ["Context", "StageProgram", "StageState", "stage_program"]
 
 _ZERO = timedelta(0)
+_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 # enum members read once: in Python 3.11 each StageStatus.X lookup costs a descriptor call
 _SKIPPED, _PENDING, _RUNNING, _PAUSED = (
     StageStatus.SKIPPED,
@@ -142,7 +143,7 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
             clock = build_clock(calendar, clock_start, stop, ctx.known, pauses)
         else:
             pauses = None
-            clock = Clock(calendar, clock_start, stop, ((clock_start, None),), ())
+            clock = steady_clock(calendar, clock_start, stop)
         resolved = plain or resolve_target(target, clock_start, events)
         budget, fixed = resolved.budget, resolved.fixed
         if fixed is not None:
@@ -184,6 +185,7 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
         planned = None
         if ctx.planned is not None and pauses is not None and stop is None:
             planned = build_clock(calendar, clock_start, stop, ctx.planned, pauses)
-        return StageState(stage, result, clock, resolved, deadline, pauses, planned)
+        state = (stage, result, clock, resolved, deadline, pauses, planned)
+        return _tuple(StageState, state)
 
     return program
