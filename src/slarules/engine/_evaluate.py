@@ -16,9 +16,9 @@ from slarules._compiled import CompiledPolicy, CompiledStep
 from slarules._errors import TicketError, UsageError
 from slarules.calendar import Calendar
 from slarules.calendar._localtime import from_us, to_us
-from slarules.conditions import Env
+from slarules.conditions import Condition, Env
 
-from ._evaluation import Action, Evaluation, PriorityChoice, StageStatus, evaluation
+from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, StageStatus, evaluation
 from ._ladder import OnceRule, action_key, fires, make_action, occurrences, once_rule
 from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
@@ -123,40 +123,29 @@ def run(
     priority = choice.id
     inst = instants(ticket)
     events = inst.events
-
-    def env_at(t: int) -> Env:
-        given = ticket.events
-        seen = MappingProxyType({k: given[k] for k, v in events.items() if v <= t})
-        status = status_at(inst.statuses, t)
-        return Env(fields=fields, priority=priority, status=status, events=seen, at=from_us(t, UTC))
-
-    cached: list[Env] = []  # the Env at `now`, built only if a stage or pause condition asks
-
-    def now_env() -> Env:
-        if not cached:
-            cached.append(env_at(now))
-        return cached[0]
-
-    def env_with_status(status: str | None) -> Env:
-        seen = now_env().events
-        return Env(fields=fields, priority=priority, status=status, events=seen, at=now_env().at)
-
+    plan = _plan(policy, priority)
+    if plan.conditions:
+        env_at, now_env, env_with_status = _envs(ticket, fields, priority, inst, now)
+    else:
+        env_at = now_env = env_with_status = _no_conditions
     statuses = inst.statuses
     if statuses and statuses[-1][0] > now:
         known = tuple(change for change in statuses if change[0] <= now)
         planned: tuple[tuple[int, str], ...] | None = statuses
     else:
         known, planned = statuses, None
-    plan = _plan(policy, priority)
     tz = plan.zone
     ctx = Context(events, priority, now, tz, known, planned, env_with_status)
     states: list[StageState] = []
+    results: dict[str, StageResult] = {}
     started: list[int] = []  # stages with a clock: their calendars' coverage warnings count
+    names = plan.names
     for index, (stage, program) in enumerate(zip(policy.stages, plan.programs, strict=True)):
         state = program(ctx, stage.when is None or stage.when(now_env()))
         if state.clock is not None:
             started.append(index)
         states.append(state)
+        results[names[index]] = state.result
     actions, upcoming = _ladders(
         states, plan.ladders, ticket.id, ticket.done, inst, now, env_at, tz
     )
@@ -169,21 +158,31 @@ def run(
         from_us(now, tz),
         priority,
         choice,
-        MappingProxyType(dict(zip(plan.names, [s.result for s in states], strict=True))),
+        MappingProxyType(results),
         tuple(actions),
         from_us(nxt, tz) if nxt is not None else None,
-        plan.warnings(tuple(started), now),
+        plan.warnings(tuple(started), now) if plan.may_warn else (),
     )
     return answer, states
 
 
-Ladder = tuple[tuple[CompiledStep, OnceRule | None], ...]  # rule None: a repeating step
+# a stage's steps, each with its rule (None: a repeating step), key suffix and condition
+Ladder = tuple[tuple[CompiledStep, OnceRule | None, str, Condition | None], ...]
 
 
 class _Plan:
     """Everything about evaluating tickets of one priority that depends only on the policy."""
 
-    __slots__ = ("_calendars", "_warnings", "ladders", "names", "programs", "zone")
+    __slots__ = (
+        "_calendars",
+        "_warnings",
+        "conditions",
+        "ladders",
+        "may_warn",
+        "names",
+        "programs",
+        "zone",
+    )
 
     def __init__(self, policy: CompiledPolicy, priority: str) -> None:
         restart = policy.priority_change_event if policy.restart_on_priority_change else None
@@ -195,7 +194,10 @@ class _Plan:
             budget = target.budget if target is not None else None
             programs.append(stage_program(stage, priority, restart))
             ladders.append(
-                tuple((s, None if s.repeats else once_rule(s, budget)) for s in stage.steps)
+                tuple(
+                    (s, None if s.repeats else once_rule(s, budget), s.key_suffix, s.when)
+                    for s in stage.steps
+                )
             )
             calendars.append(target.calendar if target is not None else None)
         self.programs = tuple(programs)
@@ -203,6 +205,15 @@ class _Plan:
         self.names = tuple(stage.name for stage in policy.stages)
         self.zone = zone(policy.timezone)
         self._calendars = tuple(calendars)
+        # whether any holiday data is involved: without it, no coverage warning can arise
+        self.may_warn = any(c is not None and c.holiday_years is not None for c in calendars)
+        # whether a stage, pause or step has a condition: only then are Envs built
+        self.conditions = any(
+            stage.when is not None
+            or stage.pause_when is not None
+            or any(step.when is not None for step in stage.steps)
+            for stage in policy.stages
+        )
         self._warnings: dict[tuple[tuple[int, ...], int], tuple[str, ...]] = {}
 
     def warnings(self, started: tuple[int, ...], now: int) -> tuple[str, ...]:
@@ -225,6 +236,41 @@ def _plan(policy: CompiledPolicy, priority: str) -> _Plan:
     if found is None:
         found = policy.programs[priority] = _Plan(policy, priority)
     return found
+
+
+def _envs(
+    ticket: TicketLike,
+    fields: Mapping[str, object],
+    priority: str,
+    inst: Instants,
+    now: int,
+) -> tuple[Callable[[int], Env], Callable[[], Env], Callable[[str | None], Env]]:
+    """What conditions are evaluated against: the ticket at an instant, the ticket now, and
+    the ticket now in another status (for pause conditions)."""
+    events = inst.events
+
+    def env_at(t: int) -> Env:
+        given = ticket.events
+        seen = MappingProxyType({k: given[k] for k, v in events.items() if v <= t})
+        status = status_at(inst.statuses, t)
+        return Env(fields=fields, priority=priority, status=status, events=seen, at=from_us(t, UTC))
+
+    cached: list[Env] = []  # the Env at `now`, built once when a condition asks
+
+    def now_env() -> Env:
+        if not cached:
+            cached.append(env_at(now))
+        return cached[0]
+
+    def env_with_status(status: str | None) -> Env:
+        seen = now_env().events
+        return Env(fields=fields, priority=priority, status=status, events=seen, at=now_env().at)
+
+    return env_at, now_env, env_with_status
+
+
+def _no_conditions(*args: object) -> Env:  # pragma: no cover - never called
+    raise AssertionError("the policy has no stage, pause or step conditions")
 
 
 def _utc_year(us: int) -> int:
@@ -253,16 +299,16 @@ def _ladders(
     due: list[tuple[int, int, int, int, Action]] = []
     upcoming: list[int] = []
     settled: int | None = None  # after the ticket's last change, conditions are fixed
-    for stage_index, state in enumerate(states):
+    for stage_index, (state, ladder) in enumerate(zip(states, ladders, strict=True)):
         if state.clock is None:
             continue
-        for step, rule in ladders[stage_index]:
+        for step, rule, suffix, condition in ladder:
             if rule is not None:
-                key = tid + step.key_suffix
+                key = tid + suffix
                 if key in done:
                     continue
                 when = rule(state)
-                if when is None or (step.when is not None and not step.when(env_at(when))):
+                if when is None or (condition is not None and not condition(env_at(when))):
                     continue
                 if when > at:
                     upcoming.append(when)
