@@ -102,25 +102,20 @@ def build_clock(
     if pauses is None or not statuses:
         return steady_clock(calendar, start, stop)
     paused: list[Segment] = []
-    current_start: int | None = None
-    status_at_start: str | None = None
-    later: list[tuple[int, str]] = []
-    for change in statuses:
-        if change[0] <= start:
-            status_at_start = change[1]
-        elif stop is None or change[0] < stop:
-            later.append(change)
-    if status_at_start is not None and pauses(status_at_start):
-        current_start = start
-    for at, status in later:
-        is_pause = pauses(status)
-        if is_pause and current_start is None:
-            current_start = at
-        elif not is_pause and current_start is not None:
-            paused.append((current_start, at))
-            current_start = None
-    if current_start is not None:
-        paused.append((current_start, stop))
+    since: int | None = None  # when the current pause began
+    for at, status in statuses:  # in time order
+        if at <= start:  # the status in force at the start decides how the clock starts
+            since = start if pauses(status) else None
+        elif stop is not None and at >= stop:
+            break
+        elif pauses(status):
+            if since is None:
+                since = at
+        elif since is not None:
+            paused.append((since, at))
+            since = None
+    if since is not None:
+        paused.append((since, stop))
     if not paused:
         return steady_clock(calendar, start, stop)
     segments: list[Segment] = []
