@@ -108,8 +108,10 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
                 if resolved is None or resolved.budget is None:
                     return None
                 amount = _scaled(resolved.budget, fraction)
-            due = clock.reach(amount)
             stop = clock.stop
+            if stop is not None and state.elapsed < amount:
+                return None  # the stage stopped before it had used that much
+            due = clock.reach(amount)
             return None if due is None or (stop is not None and due >= stop) else due
 
         return at_percent

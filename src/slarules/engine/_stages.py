@@ -46,6 +46,7 @@ class StageState(NamedTuple):
     deadline: int | None = None
     pauses: Callable[[str], bool] | None = None
     planned: Clock | None = None  # the clock with the status changes after the instant too
+    elapsed: int = 0  # working time the clock ran until its stop (or until the instant)
 
 
 def _pause_test(
@@ -185,7 +186,7 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
         planned = None
         if ctx.planned is not None and pauses is not None and stop is None:
             planned = build_clock(calendar, clock_start, stop, ctx.planned, pauses)
-        state = (stage, result, clock, resolved, deadline, pauses, planned)
+        state = (stage, result, clock, resolved, deadline, pauses, planned, elapsed)
         return _tuple(StageState, state)
 
     return program
