@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from slarules.calendar import Calendar
 
-__all__ = ["Clock", "build_clock", "steady_clock"]
+__all__ = ["Clock", "SteadyClock", "build_clock", "steady_clock"]
 
 Segment = tuple[int, int | None]  # [from, until); until None: still open
 
@@ -33,12 +33,8 @@ class Clock(NamedTuple):
     def worked(self, until: int) -> int:
         """Working time the clock ran in ``[start, until)``."""
         between = self.calendar._between_us
-        segments = self.segments
-        if len(segments) == 1 and segments[0][1] is None:  # never paused
-            start = segments[0][0]
-            return between(start, until) if until > start else 0
         total = 0
-        for a, b in segments:
+        for a, b in self.segments:
             if a >= until:
                 break
             total += between(a, until if b is None or b > until else b)
@@ -78,12 +74,31 @@ class Clock(NamedTuple):
         return total
 
 
+class SteadyClock(Clock):
+    """A clock that never paused: one open segment from its start, so closed forms."""
+
+    __slots__ = ()
+
+    def worked(self, until: int) -> int:
+        start = self.start
+        return self.calendar._between_us(start, until) if until > start else 0
+
+    def reach(self, budget: int) -> int | None:
+        return self.calendar._add_us(self.start, budget if budget > 0 else 0)
+
+    def paused_at(self, t: int) -> bool:
+        return False
+
+    def paused_time(self, until: int) -> int:
+        return 0
+
+
 _tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
 def steady_clock(calendar: Calendar, start: int, stop: int | None) -> Clock:
     """The clock of a stage that never pauses."""
-    return _tuple(Clock, (calendar, start, stop, ((start, None),), ()))
+    return _tuple(SteadyClock, (calendar, start, stop, ((start, None),), ()))
 
 
 def build_clock(
