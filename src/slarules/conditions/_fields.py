@@ -303,32 +303,35 @@ def _validate_object(
 ) -> Mapping[str, Any]:
     out = dict(data)
     for slot in slots:
-        value = data.get(slot.name)
-        path = prefix + slot.name
+        name = slot.name
+        value = data.get(name)
         if value is None:
             if slot.required:
+                path = prefix + name
                 raise TicketError(
                     f"field {path!r} is required ({slot.type.describe()})",
                     ticket_id=ticket_id,
                     field=path,
                 )
             if slot.default is not None:
-                out[slot.name] = slot.default
-            else:
-                out.pop(slot.name, None)
+                out[name] = slot.default
+            elif name in out:
+                del out[name]  # an explicit null: absent
             continue
         if slot.children is not None:
             if not isinstance(value, Mapping):
+                path = prefix + name
                 raise TicketError(
                     f"field {path!r} must be an object, not {type(value).__name__}",
                     ticket_id=ticket_id,
                     field=path,
                 )
-            out[slot.name] = _validate_object(slot.children, value, path + ".", ticket_id)
+            out[name] = _validate_object(slot.children, value, prefix + name + ".", ticket_id)
             continue
         try:
-            out[slot.name] = slot.convert(value)
+            out[name] = slot.convert(value)
         except BadValue as exc:
+            path = prefix + name
             raise TicketError(
                 f"field {path!r}: {exc.message}; it accepts {slot.type.describe()}",
                 ticket_id=ticket_id,
