@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
@@ -46,7 +46,17 @@ class Calendar(Explanations):
     microsecond; opening intervals are half-open (open at the opening, closed at the close).
     """
 
-    __slots__ = ("_always", "_default", "_hash", "_index", "_plan", "_spec", "_timezone", "_zone")
+    __slots__ = (
+        "_always",
+        "_default",
+        "_epoch",
+        "_hash",
+        "_index",
+        "_plan",
+        "_spec",
+        "_timezone",
+        "_zone",
+    )
 
     _spec: CalendarSpec
     _default: str | None
@@ -55,6 +65,7 @@ class Calendar(Explanations):
     _plan: DayPlan
     _index: IntervalIndex
     _always: bool  # open every instant (24x7, no holidays, no date overrides): plain arithmetic
+    _epoch: datetime  # 1970-01-01 00:00 wall time in _zone: t - _epoch is t's wall-clock count
     _hash: int
 
     def __init__(self) -> None:
@@ -68,6 +79,7 @@ class Calendar(Explanations):
         values: dict[str, object] = {"_spec": spec, "_default": default, "_timezone": name}
         values |= {"_zone": zone, "_plan": plan, "_index": IntervalIndex(plan, zone)}
         values["_always"] = spec.hours == "24x7" and not spec.holidays and not spec.days
+        values["_epoch"] = datetime(1970, 1, 1, tzinfo=zone)
         values["_hash"] = hash((spec.model_dump_json(), name))
         for key, value in values.items():
             object.__setattr__(self, key, value)
@@ -140,40 +152,64 @@ class Calendar(Explanations):
         Work that runs out exactly at a close ends at that close. ``add(t, 0) == t``;
         a negative ``delta`` subtracts.
         """
+        # The hot path of every deadline, kept flat: one conversion each way, and the walk
+        # of Forward/Backward.locate_work (the home of the algorithm, which everything else
+        # uses) written out over the published snapshot. Anything unusual (bad input, an
+        # instant or answer outside the snapshot, the 24x7 case) goes to _add_slow.
+        zone = self._zone
+        try:
+            if type(t) is datetime and t.tzinfo is zone:
+                # same tzinfo: a plain wall-clock difference, then the offset of t
+                elapsed = t - self._epoch - t.utcoffset()  # type: ignore[operator]
+            else:
+                elapsed = t - EPOCH
+            amount = delta // _US
+        except TypeError:
+            return self._add_slow(t, delta)
+        us = (elapsed.days * 86_400 + elapsed.seconds) * 1_000_000 + elapsed.microseconds
+        snap = self._index.snapshot
+        if snap is None or self._always or not snap.safe_lo <= us < snap.safe_hi:
+            return self._add_slow(t, delta)
+        i = bisect_right(snap.starts, us) - 1  # the interval at or before us
+        if i < 0:
+            return self._add_slow(t, delta)
+        end = snap.ends[i]
+        base = snap.base
+        target = (us if us < end else end) - base[i] + amount  # worked so far, plus amount
+        if amount > 0:
+            j = bisect_left(snap.cumend, target, i)
+            if j == len(base):
+                return self._add_slow(t, delta)
+        elif amount < 0:
+            if target < 0:
+                return self._add_slow(t, delta)
+            j = bisect_right(snap.cum, target) - 1
+        else:
+            return t.astimezone(zone)
+        found = base[j] + target
+        if not found % 1_000_000:  # whole seconds: the common case, exact and fast
+            return _fromtimestamp(found // 1_000_000, zone)
+        return from_us(found, zone)
+
+    def _add_slow(self, t: datetime, delta: timedelta) -> datetime:
+        """``add`` in general: checks its input, grows the index, handles ``24x7``."""
         if self._always and t.tzinfo is not None and type(delta) is timedelta:
             if t.tzinfo is not UTC:
                 t = t.astimezone(UTC)  # elapsed time, not wall-clock arithmetic
             return (t + delta).astimezone(self._zone)
-        # the hot path of every deadline: conversions inlined, errors sorted out on failure
-        try:
-            elapsed = t - EPOCH
-            amount = delta // _US
-        except TypeError:
-            to_us(t)
-            amount = _micros(delta)
-            raise  # pragma: no cover - one of the two calls above raises
-        us = elapsed.days * 86_400_000_000 + elapsed.seconds * 1_000_000 + elapsed.microseconds
-        if amount > 0:
-            direction: Direction = FORWARD
-        elif amount < 0:
-            direction, amount = BACKWARD, -amount
-        else:
+        us, amount = to_us(t), _micros(delta)
+        if not amount:
             return t.astimezone(self._zone)
-        snap = self._index.snapshot
-        if snap is not None and snap.safe_lo <= us < snap.safe_hi:
-            found = direction.locate_work(snap, us, amount)
-            if found is not None:
-                if not found % 1_000_000:  # whole seconds: the common case, exact and fast
-                    return _fromtimestamp(found // 1_000_000, self._zone)
-                return from_us(found, self._zone)
-        return from_us(direction.shift(self._index, us, amount), self._zone)
+        return from_us(self._add_us(us, amount), self._zone)
 
     def subtract(self, t: datetime, delta: timedelta) -> datetime:
         """The latest instant ``s <= t`` with ``delta`` of working time in ``[s, t)``.
 
         It stops at an opening, never at the previous close.
         """
-        return self.add(t, -_micros(delta) * _US)
+        if type(delta) is not timedelta:
+            delta = _micros(delta) * _US  # a subclass, or a UsageError
+        return self.add(t, -delta)
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""

@@ -91,17 +91,18 @@ class Forward(Direction):
     word = "after"
 
     def locate_work(self, snap: Snapshot, us: int, amount: int) -> int | None:
-        starts, cum = snap.starts, snap.cum
-        i = bisect_right(starts, us) - 1  # the interval at or before us (as Snapshot.worked)
+        base = snap.base
+        i = bisect_right(snap.starts, us) - 1  # the interval at or before us (as worked)
         if i < 0:
             target = amount
         else:
             end = snap.ends[i]
-            target = cum[i] + (us if us < end else end) - starts[i] + amount
+            target = (us if us < end else end) - base[i] + amount
+        # the first interval whose end has the target worked; it is reached inside it
         j = bisect_left(snap.cumend, target, i if i > 0 else 0)
-        if j == len(starts):
+        if j == len(base):
             return None
-        return starts[j] + target - cum[j]
+        return base[j] + target
 
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
         i = bisect_right(snap.day_ords, day_ord) + n - 1
@@ -121,8 +122,8 @@ class Backward(Direction):
         target = snap.worked(us) - amount
         if target < 0:
             return None
-        i = bisect_right(snap.cum, target) - 1
-        return snap.starts[i] + target - snap.cum[i]
+        # the last interval that starts with at most the target worked (so: an opening)
+        return snap.base[bisect_right(snap.cum, target) - 1] + target
 
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
         i = bisect_left(snap.day_ords, day_ord) - n

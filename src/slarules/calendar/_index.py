@@ -43,6 +43,7 @@ class Snapshot:
     ends: list[int]
     cum: list[int]  # working time before starts[i], counted from first_year
     cumend: list[int]  # working time up to ends[i]
+    base: list[int]  # starts[i] - cum[i]: inside interval i, instant = base[i] + worked
     day_ords: list[int]  # ordinals of working days, ascending
     day_closes: list[int]  # close of each working day (running maximum, so ascending)
     safe_lo: int  # instants in [safe_lo, safe_hi) have their year and both neighbours compiled
@@ -55,7 +56,7 @@ class Snapshot:
         if i < 0:
             return 0
         end = self.ends[i]
-        return self.cum[i] + (us if us < end else end) - starts[i]
+        return (us if us < end else end) - self.base[i]
 
     def containing(self, us: int) -> int:
         """Index of the interval open at ``us``, else ``-1``."""
@@ -176,13 +177,15 @@ class IntervalIndex:
                 day_closes.append(max(close, day_closes[-1]) if day_closes else close)
         cum: list[int] = []
         cumend: list[int] = []
+        base: list[int] = []
         total = 0
         for start, stop in zip(starts, ends, strict=True):
             cum.append(total)
+            base.append(start - total)
             total += stop - start
             cumend.append(total)
         safe_lo = _year_start(first + 1) if first > _FIRST_YEAR else _year_start(first)
         safe_hi = _year_start(last) if last < _LAST_YEAR else _year_start(last + 1)
         return Snapshot(
-            first, last, starts, ends, cum, cumend, day_ords, day_closes, safe_lo, safe_hi
+            first, last, starts, ends, cum, cumend, base, day_ords, day_closes, safe_lo, safe_hi
         )
