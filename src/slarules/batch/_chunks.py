@@ -14,6 +14,7 @@ from typing import Literal
 
 from slarules._errors import UsageError
 
+from ._convert import ArrowRecords, Part, check_tickets, row_label
 from ._deps import require
 from ._records import Record
 
@@ -138,14 +139,13 @@ def _read_jsonl(chunk: Chunk) -> Iterator[Record]:
             yield Record(line, where, item)
 
 
-def _read_parquet(chunk: Chunk) -> Iterator[Record]:
-    from ._convert import records_from_arrow
-
+def _parquet_parts(chunk: Chunk) -> Iterator[Part]:
     pq = require("pyarrow.parquet")
     pf = pq.ParquetFile(chunk.path)
     groups = list(range(chunk.start, chunk.stop))
     seen = 0  # rows of the row groups passed so far
     end = chunk.skip + chunk.take if chunk.take >= 0 else None
+    label = row_label(chunk.path)
     for batch in pf.iter_batches(batch_size=BATCH_ROWS, row_groups=groups):
         lo, hi = seen, seen + batch.num_rows
         seen = hi
@@ -156,8 +156,8 @@ def _read_parquet(chunk: Chunk) -> Iterator[Record]:
                 break
             continue
         part = batch.slice(start - lo, stop - start)
-        first = chunk.first + (start - chunk.skip)
-        yield from records_from_arrow(part, source=chunk.path, first_row=first)
+        check_tickets(part)
+        yield part, label, chunk.first + (start - chunk.skip)
 
 
 def read_chunk(chunk: Chunk) -> Iterator[Record]:
@@ -165,4 +165,4 @@ def read_chunk(chunk: Chunk) -> Iterator[Record]:
     that say where each came from."""
     if chunk.format == "jsonl":
         return _read_jsonl(chunk)
-    return _read_parquet(chunk)
+    return ArrowRecords(_parquet_parts(chunk))

@@ -12,7 +12,7 @@ a null field, event or status list means the key is not there. Other columns are
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -28,9 +28,12 @@ if TYPE_CHECKING:
 __all__ = [
     "SLICE_ROWS",
     "TICKET_COLUMNS",
+    "ArrowRecords",
     "check_tickets",
     "naive_columns",
     "records_from_arrow",
+    "records_of",
+    "row_label",
 ]
 
 TICKET_COLUMNS = ("id", "fields", "events", "statuses", "done")
@@ -119,6 +122,19 @@ def _values(array: pa.Array) -> list[Any]:
             valid = array.is_valid().to_pylist()
             rows = [r if ok else None for r, ok in zip(rows, valid, strict=True)]
         return rows
+    if pa.types.is_map(typ):
+        # as to_pylist gives them (lists of (key, value) pairs), but instants as _instants
+        # reads them: one out of range is a message for its ticket, not an OverflowError
+        offsets = array.offsets.to_pylist()
+        base, end = offsets[0], offsets[-1]
+        keys = _values(array.keys.slice(base, end - base))
+        items = _values(array.items.slice(base, end - base))
+        pairs = list(zip(keys, items, strict=True))
+        maps: list[Any] = [pairs[a - base : b - base] for a, b in pairwise(offsets)]
+        if array.null_count:
+            valid = array.is_valid().to_pylist()
+            maps = [x if ok else None for x, ok in zip(maps, valid, strict=True)]
+        return maps
     if pa.types.is_list(typ) or pa.types.is_large_list(typ):
         offsets = array.offsets.to_pylist()
         base, end = offsets[0], offsets[-1]
@@ -205,10 +221,41 @@ def check_tickets(tickets: object) -> None:
 
 SLICE_ROWS = 500  # rows turned into Python objects at a time
 
+Part = tuple["pa.Table | pa.RecordBatch", str, int]  # rows, "where" label, first row number
+
+
+class ArrowRecords(Iterator[Record]):
+    """The rows of Arrow tables as records in the ticket JSON shape, read lazily.
+
+    An iterator of ``Record`` like any other. The evaluating functions of this package
+    read its ``parts()`` instead, slice by slice, straight into the engine's form when the
+    columns are typed (``_typed.slices``); use one or the other, once.
+    """
+
+    __slots__ = ("_parts", "_records")
+
+    def __init__(self, parts: Iterable[Part]) -> None:
+        self._parts = iter(parts)
+        self._records: Iterator[Record] | None = None
+
+    def __next__(self) -> Record:
+        if self._records is None:
+            self._records = (
+                record
+                for tickets, label, first in self._parts
+                for offset in range(0, tickets.num_rows, SLICE_ROWS)
+                for record in records_of(tickets.slice(offset, SLICE_ROWS), label, first + offset)
+            )
+        return next(self._records)
+
+    def parts(self) -> Iterator[Part]:
+        """The tables, each with how its rows are named and the number of its first row."""
+        return self._parts
+
 
 def records_from_arrow(
     tickets: pa.Table | pa.RecordBatch, *, source: str = "", first_row: int = 0
-) -> Iterator[Record]:
+) -> ArrowRecords:
     """The rows of ``tickets`` as records in the ticket JSON shape.
 
     The columns are checked at once; the rows are converted ``SLICE_ROWS`` at a time as
@@ -216,32 +263,44 @@ def records_from_arrow(
     and the garbage collector, which scans every live object, cheap.
     """
     check_tickets(tickets)
-    label = f"{source} row" if source else "row"
-    return _slices(tickets, label, first_row)
+    return ArrowRecords([(tickets, row_label(source), first_row)])
 
 
-def _slices(tickets: pa.Table | pa.RecordBatch, label: str, first_row: int) -> Iterator[Record]:
-    names = tickets.schema.names
+def row_label(source: str) -> str:
+    """How a row of ``source`` is named in messages: ``"tickets.parquet row"``."""
+    return f"{source} row" if source else "row"
+
+
+def records_of(
+    piece: pa.Table | pa.RecordBatch,
+    label: str,
+    first_row: int,
+    positions: list[int] | None = None,
+) -> list[Record]:
+    """The rows of ``piece`` (or the rows at ``positions`` of it) as records."""
+    if positions is not None:
+        piece = piece.take(positions)
+    names = piece.schema.names
     present = [c for c in TICKET_COLUMNS if c in names]
-    converters = {
-        name: _converter(name, tickets.schema.field(name).type) for name in present if name != "id"
-    }
-    for offset in range(0, tickets.num_rows, SLICE_ROWS):
-        piece = tickets.slice(offset, SLICE_ROWS)
-        columns: dict[str, list[Any]] = {}
-        for name in present:
-            values = _pylist(piece.column(name))
-            if name != "id":
-                convert = converters[name]
-                values = [convert(v) for v in values]
-            columns[name] = values
-        yield from _rows(columns, present, piece.num_rows, label, first_row + offset)
+    columns: dict[str, list[Any]] = {}
+    for name in present:
+        values = _pylist(piece.column(name))
+        if name != "id":
+            convert = _converter(name, piece.schema.field(name).type)
+            values = [convert(v) for v in values]
+        columns[name] = values
+    rows = positions if positions is not None else range(piece.num_rows)
+    return list(_rows(columns, present, rows, label, first_row))
 
 
 def _rows(
-    columns: dict[str, list[Any]], present: list[str], count: int, label: str, first_row: int
+    columns: dict[str, list[Any]],
+    present: list[str],
+    positions: Iterable[int],
+    label: str,
+    first_row: int,
 ) -> Iterator[Record]:
-    for i in range(count):
+    for i, position in enumerate(positions):
         data: dict[str, Any] = {}
         problem = None
         for name in present:
@@ -250,5 +309,5 @@ def _rows(
                 problem = f"{name}: {value.message}"
             elif value is not None:
                 data[name] = value
-        row = first_row + i
+        row = first_row + position
         yield Record(row, f"{label} {row + 1}", data, problem)

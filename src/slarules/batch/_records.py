@@ -7,15 +7,26 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from slarules._errors import TicketError
 from slarules.engine import Evaluation, as_ticket
+from slarules.engine import evaluate as engine_evaluate
+from slarules.engine._ticket import Prepared
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
 
-__all__ = ["ErrorMode", "Outcome", "Record", "evaluate_records", "paused_gc", "ticket_error"]
+__all__ = [
+    "Bad",
+    "ErrorMode",
+    "Outcome",
+    "Record",
+    "evaluate_items",
+    "evaluate_records",
+    "paused_gc",
+    "ticket_error",
+]
 
 ErrorMode = Literal["raise", "collect"]
 
@@ -24,7 +35,8 @@ ErrorMode = Literal["raise", "collect"]
 class Record:
     """One ticket of a bulk input: its position, where it came from, and its data.
 
-    ``data`` is a mapping in the ticket JSON shape (or a ``Ticket``); ``problem`` says why
+    ``data`` is a mapping in the ticket JSON shape (or a ``Ticket``; inside this package
+    also a ``Prepared`` ticket); ``problem`` says why
     the input could not be read as a ticket at all (a line that is not JSON), else ``None``.
     """
 
@@ -113,7 +125,11 @@ def evaluate_records(
         try:
             if record.problem is not None:
                 raise TicketError(record.problem, ticket_id=record.ticket_id)
-            ev = policy.evaluate(as_ticket(record.data), at=at)
+            data = record.data
+            if type(data) is Prepared:
+                ev = engine_evaluate(policy.compiled, data, at)
+            else:
+                ev = policy.evaluate(as_ticket(data), at=at)
         except TicketError as exc:
             if errors == "raise":
                 raise ticket_error(record, exc, hint) from None
@@ -124,3 +140,52 @@ def evaluate_records(
             yield Outcome(record, None, _message(record, exc, hint))
         else:
             yield Outcome(record, ev, None)
+
+
+Bad = tuple[int, str | None, str, str]  # a ticket that failed: row, ticket id, where, message
+
+
+def evaluate_items(
+    policy: Policy,
+    items: Iterable[Prepared | Record],
+    at: datetime,
+    *,
+    errors: ErrorMode = "raise",
+    hint: str | None = None,
+    label: str = "row",
+    first_row: int = 0,
+) -> tuple[list[Evaluation], list[Bad]]:
+    """``evaluate_records`` for a slice of a batch, without an ``Outcome`` per ticket.
+
+    A ``Prepared`` item (the ``i``-th is row ``first_row + i``, named ``"{label} {row+1}"``)
+    goes straight to the engine, a ``Record`` through ``as_ticket`` and ``policy.evaluate``;
+    the answers, the exceptions raised and the messages collected are the same.
+    """
+    compiled = policy.compiled
+    evaluations: list[Evaluation] = []
+    bad: list[Bad] = []
+    append = evaluations.append
+    for i, item in enumerate(items):
+        if type(item) is Prepared:
+            try:
+                append(engine_evaluate(compiled, item, at))
+                continue
+            except Exception as exc:
+                row = first_row + i
+                record = Record(row, f"{label} {row + 1}", item)
+                problem = exc
+        else:
+            record = cast("Record", item)
+            try:
+                if record.problem is not None:
+                    raise TicketError(record.problem, ticket_id=record.ticket_id)
+                append(policy.evaluate(as_ticket(record.data), at=at))
+                continue
+            except Exception as exc:
+                problem = exc
+        if errors == "raise":
+            if isinstance(problem, TicketError):
+                raise ticket_error(record, problem, hint) from None
+            raise problem
+        bad.append((record.row, record.ticket_id, record.where, _message(record, problem, hint)))
+    return evaluations, bad

@@ -6,24 +6,30 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from slarules.engine import instant
 
-from . import _convert as convert
 from ._convert import NAIVE_HINT, check_tickets, naive_columns, records_from_arrow
 from ._deps import require
-from ._records import ErrorMode, Outcome, evaluate_records, paused_gc
+from ._records import Bad, ErrorMode, Outcome, evaluate_items, paused_gc
 from ._schema import actions_schema, errors_schema, stages_schema
+from ._typed import slices
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from slarules._policy import Policy
-    from slarules.engine import Evaluation, StageResult
+    from slarules.engine import Action, Evaluation, StageResult
 
-__all__ = ["BatchResult", "concat_results", "evaluate_batch", "evaluate_table", "outcome_tables"]
+__all__ = [
+    "BatchResult",
+    "concat_results",
+    "evaluate_batch",
+    "evaluate_table",
+    "outcome_tables",
+    "result_tables",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,36 +59,61 @@ def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _stage_table(evaluations: list[Evaluation]) -> pa.Table:
-    """Column by column: far fewer Python objects than row tuples."""
+_SPREAD: dict[int, pa.Array] = {}  # per count n: 0, 0, ..., 1, 1, ... (each n times)
+
+
+def _spread(values: pa.Array, counts: list[int]) -> pa.Array:
+    """``values[i]`` repeated ``counts[i]`` times, for each ``i`` in turn.
+
+    The values of a ticket (its id, priority, next evaluation) are turned into Arrow once
+    per ticket, not once per stage row.
+    """
     pa = require("pyarrow")
+    n = counts[0] if counts else 0
+    total = n * len(counts)
+    if counts.count(n) == len(counts):
+        index = _SPREAD.get(n)
+        if index is None or len(index) < total:
+            size = max(total, n * 1024)
+            index = _SPREAD[n] = pa.array([i // n for i in range(size)] if n else [], pa.int32())
+        return values.take(index.slice(0, total))
+    rows = [i for i, c in enumerate(counts) for _ in range(c)]
+    return values.take(pa.array(rows, pa.int32()))
+
+
+def _stage_table(evaluations: list[Evaluation]) -> pa.Table:
+    """Column by column, from Python lists turned into Arrow once each."""
+    pa = require("pyarrow")
+    pc = require("pyarrow.compute")
     schema = stages_schema()
+    if not evaluations:
+        return schema.empty_table()
     results: list[StageResult] = []
     names: list[str] = []
-    ids: list[str] = []
-    priorities: list[str] = []
-    nexts: list[datetime | None] = []
+    counts: list[int] = []
     for ev in evaluations:
         stages = ev.stages
-        n = len(stages)
         results.extend(stages.values())
         names.extend(stages)
-        ids.extend([ev.ticket_id] * n)
-        priorities.extend([ev.priority] * n)
-        nexts.extend([ev.next_evaluation_at] * n)
+        counts.append(len(stages))
     ts = schema.field("started_at").type
     us = pa.duration("us")
 
     def seconds(values: list[timedelta | None]) -> Any:
-        # int microseconds / 1e6 is exactly timedelta.total_seconds()
-        return pc.divide(pa.array(values, us).cast(pa.int64()), 1e6)
+        # int microseconds / 1e6 is exactly timedelta.total_seconds() up to 2**53 µs
+        try:
+            return pc.divide(pa.array(values, us).cast(pa.int64()), 1e6)
+        except pa.ArrowInvalid:  # longer than 285 years: one by one
+            return pa.array([v if v is None else v.total_seconds() for v in values], pa.float64())
 
-    pc = require("pyarrow.compute")
+    def per_ticket(values: list[Any], typ: Any) -> Any:
+        return _spread(pa.array(values, typ), counts)
+
     columns = [
-        pa.array(ids, pa.string()),
-        pa.array(priorities, pa.string()),
+        per_ticket([ev.ticket_id for ev in evaluations], pa.string()),
+        per_ticket([ev.priority for ev in evaluations], pa.string()),
         pa.array(names, pa.string()),
-        pa.array([r.status.value for r in results], pa.string()),
+        pa.array([r.status for r in results], pa.string()),  # a StrEnum: its value
         pa.array([r.target for r in results], pa.string()),
         pa.array([r.calendar for r in results], pa.string()),
         pa.array([r.started_at for r in results], ts),
@@ -92,44 +123,71 @@ def _stage_table(evaluations: list[Evaluation]) -> pa.Table:
         seconds([r.remaining for r in results]),
         pa.array([r.used for r in results], pa.float64()),
         seconds([r.paused for r in results]),
-        pa.array(nexts, ts),
+        per_ticket([ev.next_evaluation_at for ev in evaluations], ts),
     ]
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _action_table(evaluations: list[Evaluation]) -> pa.Table:
+    """The due actions, column by column; a step's data is written as JSON once."""
+    pa = require("pyarrow")
+    schema = actions_schema()
+    actions: list[Action] = []
+    ids: list[str] = []
+    for ev in evaluations:
+        due = ev.actions
+        if due:
+            actions.extend(due)
+            ids.extend([ev.ticket_id] * len(due))
+    if not actions:
+        return schema.empty_table()
+    texts: dict[int, str] = {}  # by id(): the mappings are alive while this runs
+    data: list[str] = []
+    for a in actions:
+        value = a.data
+        text = texts.get(id(value))
+        if text is None:
+            text = texts[id(value)] = _data(value)
+        data.append(text)
+    words = pa.list_(pa.string())
+    columns = [
+        pa.array(ids, pa.string()),
+        pa.array([a.key for a in actions], pa.string()),
+        pa.array([a.kind for a in actions], pa.string()),  # a StrEnum: its value
+        pa.array([a.stage for a in actions], pa.string()),
+        pa.array([a.step for a in actions], pa.string()),
+        pa.array([a.due_at for a in actions], schema.field("due_at").type),
+        pa.array([a.to for a in actions], words),
+        pa.array([a.via for a in actions], words),
+        pa.array([a.reason for a in actions], pa.string()),
+        pa.array(data, pa.string()),
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def result_tables(
+    evaluations: list[Evaluation], bad: list[Bad], *, actions: bool = True
+) -> BatchResult:
+    """The three tables of evaluations and of the tickets that failed."""
+    return BatchResult(
+        stages=_stage_table(evaluations),
+        actions=_action_table(evaluations) if actions else actions_schema().empty_table(),
+        errors=_table(list(bad), errors_schema()),
+    )
 
 
 def outcome_tables(outcomes: Iterable[Outcome], *, actions: bool = True) -> BatchResult:
     """Tables from evaluated records (the building block the pool and Dask share)."""
     evaluations: list[Evaluation] = []
-    due: list[tuple[Any, ...]] = []
-    bad: list[tuple[Any, ...]] = []
+    bad: list[Bad] = []
     for outcome in outcomes:
         ev = outcome.evaluation
         if ev is None:
             rec = outcome.record
-            bad.append((rec.row, rec.ticket_id, rec.where, outcome.error))
+            bad.append((rec.row, rec.ticket_id, rec.where, outcome.error or ""))
             continue
         evaluations.append(ev)
-        if actions:
-            for a in ev.actions:
-                due.append(
-                    (
-                        ev.ticket_id,
-                        a.key,
-                        a.kind.value,
-                        a.stage,
-                        a.step,
-                        a.due_at,
-                        list(a.to),
-                        list(a.via),
-                        a.reason,
-                        _data(a.data),
-                    )
-                )
-    return BatchResult(
-        stages=_stage_table(evaluations),
-        actions=_table(due, actions_schema()),
-        errors=_table(bad, errors_schema()),
-    )
+    return result_tables(evaluations, bad, actions=actions)
 
 
 def evaluate_batch(
@@ -160,15 +218,14 @@ def evaluate_batch(
     check_tickets(tickets)
     naive = naive_columns(tickets.schema)
     hint = NAIVE_HINT.format(column=", ".join(naive)) if naive else None
-    records = records_from_arrow(tickets, source=source, first_row=first_row)
-    outcomes = evaluate_records(policy, records, at, errors=errors, hint=hint)
     parts: list[BatchResult] = []
-    while True:
+    records = records_from_arrow(tickets, source=source, first_row=first_row)
+    for read, label, first in slices(records):
         with paused_gc():
-            piece = list(islice(outcomes, convert.SLICE_ROWS))
-            if not piece:
-                break
-            parts.append(outcome_tables(piece, actions=actions))
+            evaluations, bad = evaluate_items(
+                policy, read(), at, errors=errors, hint=hint, label=label, first_row=first
+            )
+            parts.append(result_tables(evaluations, bad, actions=actions))
     return concat_results(parts)
 
 
@@ -177,7 +234,7 @@ def concat_results(parts: list[BatchResult]) -> BatchResult:
     if len(parts) == 1:
         return parts[0]
     if not parts:
-        return outcome_tables([])
+        return result_tables([], [])
     pyarrow = require("pyarrow")
 
     def concat(tables: list[pa.Table]) -> pa.Table:

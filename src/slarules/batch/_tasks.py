@@ -10,11 +10,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _convert as convert
-from ._records import Record, evaluate_records, paused_gc
+from ._convert import ArrowRecords
+from ._records import Record, evaluate_items, paused_gc
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
     from slarules.engine import Evaluation
+
+    from ._typed import Item
 
 __all__ = ["ChunkResult", "Output", "evaluate_chunk"]
 
@@ -45,24 +48,26 @@ def _add(
     result: ChunkResult,
     tables: list[Any],
     policy: Policy,
-    batch: list[Record],
+    items: list[Item],
     at: datetime,
     output: Output,
+    label: str = "row",
+    first: int = 0,
 ) -> None:
-    result.count += len(batch)
-    outcomes = list(evaluate_records(policy, batch, at, errors="collect"))
-    for outcome in outcomes:
-        if outcome.evaluation is None:
-            error = outcome.error or "cannot be evaluated"
-            result.errors.append((outcome.record.where, error))
-        elif output == "evaluations":
-            result.evaluations.append(_picklable(outcome.evaluation))
-        elif output == "jsonl":
-            result.lines.append(json.dumps(outcome.evaluation.to_dict(), ensure_ascii=False))
-    if output == "arrow":
-        from ._tables import outcome_tables
+    result.count += len(items)
+    evaluations, bad = evaluate_items(
+        policy, items, at, errors="collect", label=label, first_row=first
+    )
+    for _, _, where, error in bad:
+        result.errors.append((where, error or "cannot be evaluated"))
+    if output == "evaluations":
+        result.evaluations.extend(_picklable(ev) for ev in evaluations)
+    elif output == "jsonl":
+        result.lines.extend(json.dumps(ev.to_dict(), ensure_ascii=False) for ev in evaluations)
+    else:
+        from ._tables import result_tables
 
-        tables.append(outcome_tables(outcomes, actions=False).stages)
+        tables.append(result_tables(evaluations, [], actions=False).stages)
 
 
 def evaluate_chunk(
@@ -71,16 +76,25 @@ def evaluate_chunk(
     """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names.
 
     Records are taken a few hundred at a time, so only that many evaluations are alive.
+    Records read from Arrow (a Parquet chunk) are read a slice at a time, straight into
+    the engine's form when the columns are typed.
     """
     result = ChunkResult()
     tables: list[Any] = []
-    todo = iter(records)
-    while True:
-        with paused_gc():
-            batch = list(islice(todo, convert.SLICE_ROWS))
-            if not batch:
-                break
-            _add(result, tables, policy, batch, at, output)
+    if isinstance(records, ArrowRecords):
+        from ._typed import slices
+
+        for read, label, first in slices(records):
+            with paused_gc():
+                _add(result, tables, policy, read(), at, output, label, first)
+    else:
+        todo = iter(records)
+        while True:
+            with paused_gc():
+                batch: list[Item] = list(islice(todo, convert.SLICE_ROWS))
+                if not batch:
+                    break
+                _add(result, tables, policy, batch, at, output)
     if output == "arrow":
         from ._deps import require
         from ._schema import stages_schema
