@@ -31,8 +31,6 @@ _SKIPPED, _PENDING, _RUNNING, _PAUSED = (
     StageStatus.PAUSED,
 )
 _MET, _MET_LATE, _BREACHED = StageStatus.MET, StageStatus.MET_LATE, StageStatus.BREACHED
-
-
 _US = timedelta(microseconds=1)  # _US * n: twice as fast as timedelta(microseconds=n)
 
 

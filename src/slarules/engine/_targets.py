@@ -40,9 +40,6 @@ class Resolved(NamedTuple):
     waiting_for: str | None = None
 
 
-_PLAIN: dict[int, Resolved] = {}  # one value per distinct duration of the loaded policies
-
-
 def _local_days(us: int, days: int, cal: Calendar) -> int:
     return to_us(add_local_days(from_us(us, UTC), days, cal.timezone))
 
@@ -61,11 +58,8 @@ def _budget_until(cal: Calendar, start: int, anchor: int) -> int:
 
 def resolve_target(target: CompiledTarget, start: int, events: Mapping[str, int]) -> Resolved:
     """Resolve ``target`` for a clock starting at ``start``, given the ticket's events."""
-    if target.budget is not None:  # a plain duration, the common case
-        found = _PLAIN.get(target.budget)
-        if found is None:
-            found = _PLAIN[target.budget] = Resolved(target.budget, None)
-        return found
+    if target.budget is not None:  # a plain duration
+        return Resolved(target.budget, None)
     cal = target.calendar
     t = target.target
     if isinstance(t, Duration):  # pragma: no cover - compiled into target.budget
