@@ -142,7 +142,7 @@ def run(
     names = plan.names
     for index, (stage, program) in enumerate(zip(policy.stages, plan.programs, strict=True)):
         state = program(ctx, stage.when is None or stage.when(now_env()))
-        if state.clock is not None:
+        if state.clock is not None and plan.may_warn:
             started.append(index)
         states.append(state)
         results[names[index]] = state.result
@@ -332,6 +332,8 @@ def _ladders(
                     break
                 action = make_action(step, state, occurrence, key, tid, tz)
                 due.append((when, stage_index, step.index, n or 0, action))
+    if not due:
+        return [], upcoming
     due.sort(key=lambda item: item[:4])
     return [item[4] for item in due], upcoming
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -184,7 +184,7 @@ def instants(ticket: TicketLike) -> Instants:
     """
     if type(ticket) is Prepared:
         return ticket.instants
-    assert isinstance(ticket, Ticket)
+    ticket = cast(Ticket, ticket)
     private = ticket.__pydantic_private__
     found = private.get("_instants") if private is not None else None
     if found is not None:
