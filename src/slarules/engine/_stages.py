@@ -117,6 +117,8 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
     start_event, stop_event = stage.start, stage.stop
     plain = resolve_target(target, 0, {}) if target.budget is not None else None
     pausable = bool(stage.pause_statuses) or stage.pause_when is not None
+    # pausing statuses named in the policy: the test needs nothing of the ticket
+    named_only = stage.pause_statuses.__contains__ if stage.pause_when is None else None
 
     def program(ctx: Context, applies: bool) -> StageState:
         if not applies:
@@ -138,7 +140,7 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
             if changed is not None and start < changed <= at and (stop is None or changed < stop):
                 clock_start = changed
         if pausable:
-            pauses = _pause_test(stage, ctx.make_env)
+            pauses = named_only or _pause_test(stage, ctx.make_env)
             clock = build_clock(calendar, clock_start, stop, ctx.known, pauses)
         else:
             pauses = None
