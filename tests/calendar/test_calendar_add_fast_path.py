@@ -62,12 +62,13 @@ def _general(cal: Calendar, t: datetime, delta: timedelta) -> datetime:
 
 
 def _identical(a: datetime, b: datetime) -> bool:
-    """The same instant, written the same way: zone object, wall time and UTC offset.
+    """The same instant, written the same way: type, zone object, wall time and UTC offset.
 
     (``==`` alone compares wall times when both share a tzinfo, whatever their fold.)
     """
     return (
-        a.tzinfo is b.tzinfo
+        type(a) is type(b)
+        and a.tzinfo is b.tzinfo
         and a.replace(tzinfo=None) == b.replace(tzinfo=None)
         and a.utcoffset() == b.utcoffset()
     )
@@ -223,3 +224,36 @@ def test_add_before_the_first_opening_of_the_snapshot() -> None:
     for _ in range(2):  # cold, then on the published snapshot
         assert cal.add(t, timedelta(hours=1)) == datetime(2024, 6, 3, 10, tzinfo=cal.zone)
         assert cal.add(t, timedelta(0)) == t
+
+
+def test_add_takes_pandas_timestamps_and_timedeltas_as_the_general_path() -> None:
+    # subclasses with their own arithmetic (nanoseconds, UTC differences) stay off the
+    # fast path, which relies on datetime's and timedelta's own
+    pd = pytest.importorskip("pandas")
+    cal = CALENDARS[0]
+    cal.add(datetime(2023, 9, 27, tzinfo=cal.zone), timedelta(hours=1))
+    starts = [
+        datetime(2023, 9, 27, 16, tzinfo=cal.zone),
+        pd.Timestamp("2023-09-27 16:00:00.000000999", tz="Asia/Shanghai"),
+        pd.Timestamp("2023-09-27 10:59:59.999999001", tz="Europe/Paris"),
+    ]
+    for start in starts:
+        for delta in (pd.Timedelta("20h 999ns"), timedelta(hours=-20), pd.Timedelta("-3h")):
+            assert _identical(cal.add(start, delta), _general(cal, start, delta))
+
+
+def test_the_snapshot_timedeltas_mirror_its_integers_exactly() -> None:
+    for cal in CALENDARS:
+        cal.add(datetime(2024, 6, 1, tzinfo=UTC), timedelta(hours=1))
+        snap = cal._index.snapshot
+        assert snap is not None
+        pairs = [
+            ([snap.safe_lo, snap.safe_hi], [snap.td_safe_lo, snap.td_safe_hi]),
+            (snap.starts, snap.td_starts),
+            (snap.ends, snap.td_ends),
+            (snap.base, snap.td_base),
+            (snap.cum, snap.td_cum),
+            (snap.cumend, snap.td_cumend),
+        ]
+        for ints, deltas in pairs:
+            assert deltas == [timedelta(microseconds=us) for us in ints]

@@ -22,7 +22,7 @@ from ._spec import CalendarSpec
 __all__ = ["Calendar"]
 
 _US = timedelta(microseconds=1)
-_fromtimestamp = datetime.fromtimestamp
+_ZERO = timedelta(0)
 
 
 def _micros(delta: timedelta) -> int:
@@ -65,7 +65,9 @@ class Calendar(Explanations):
     _plan: DayPlan
     _index: IntervalIndex
     _always: bool  # open every instant (24x7, no holidays, no date overrides): plain arithmetic
-    _epoch: datetime  # 1970-01-01 00:00 wall time in _zone: t - _epoch is t's wall-clock count
+    # 1970-01-01 00:00 with tzinfo _zone: t - _epoch is t's wall-clock time since then (for
+    # t in _zone), and _zone.fromutc(_epoch + elapsed) is the instant elapsed after the epoch
+    _epoch: datetime
     _hash: int
 
     def __init__(self) -> None:
@@ -152,48 +154,46 @@ class Calendar(Explanations):
         Work that runs out exactly at a close ends at that close. ``add(t, 0) == t``;
         a negative ``delta`` subtracts.
         """
-        # The hot path of every deadline, kept flat: one conversion each way, and the walk
-        # of Forward/Backward.locate_work (the home of the algorithm, which everything else
-        # uses) written out over the published snapshot. Anything unusual (bad input, an
-        # instant or answer outside the snapshot, the 24x7 case) goes to _add_slow.
+        # The hot path of every deadline, kept flat: the search of Forward/Backward.
+        # locate_work (the home of the algorithm, which everything else uses) written out
+        # over the published snapshot, in timedeltas since the epoch, so that the datetime
+        # and timedelta arguments are used as they are. Anything else (other types, naive
+        # input, an instant or answer outside the snapshot, 24x7) goes to _add_slow.
+        if type(t) is not datetime or type(delta) is not timedelta or self._always:
+            return self._add_slow(t, delta)
         zone = self._zone
-        try:
-            if type(t) is datetime and t.tzinfo is zone:
-                # same tzinfo: a plain wall-clock difference, then the offset of t
-                elapsed = t - self._epoch - t.utcoffset()  # type: ignore[operator]
-            else:
-                elapsed = t - EPOCH
-            amount = delta // _US
-        except TypeError:
+        try:  # in the calendar's zone: one tzinfo, so a wall-clock difference, then t's offset
+            own = t.tzinfo is zone
+            elapsed = t - self._epoch - t.utcoffset() if own else t - EPOCH  # type: ignore[operator]
+        except TypeError:  # naive
             return self._add_slow(t, delta)
-        us = (elapsed.days * 86_400 + elapsed.seconds) * 1_000_000 + elapsed.microseconds
         snap = self._index.snapshot
-        if snap is None or self._always or not snap.safe_lo <= us < snap.safe_hi:
+        if snap is None or not snap.td_safe_lo <= elapsed < snap.td_safe_hi:
             return self._add_slow(t, delta)
-        i = bisect_right(snap.starts, us) - 1  # the interval at or before us
+        i = bisect_right(snap.td_starts, elapsed) - 1  # the interval at or before t
         if i < 0:
             return self._add_slow(t, delta)
-        end = snap.ends[i]
-        base = snap.base
-        target = (us if us < end else end) - base[i] + amount  # worked so far, plus amount
-        if amount > 0:
-            j = bisect_left(snap.cumend, target, i)
+        end = snap.td_ends[i]
+        base = snap.td_base
+        # worked since the snapshot's start, plus delta
+        target = (elapsed if elapsed < end else end) - base[i] + delta
+        if delta > _ZERO:
+            j = bisect_left(snap.td_cumend, target, i)
             if j == len(base):
                 return self._add_slow(t, delta)
-        elif amount < 0:
-            if target < 0:
+        elif delta:
+            if target < _ZERO:
                 return self._add_slow(t, delta)
-            j = bisect_right(snap.cum, target) - 1
+            j = bisect_right(snap.td_cum, target) - 1
         else:
             return t.astimezone(zone)
-        found = base[j] + target
-        if not found % 1_000_000:  # whole seconds: the common case, exact and fast
-            return _fromtimestamp(found // 1_000_000, zone)
-        return from_us(found, zone)
+        # _epoch + elapsed: the UTC wall time of the answer, which fromutc puts in the zone
+        return zone.fromutc(self._epoch + (base[j] + target))
 
     def _add_slow(self, t: datetime, delta: timedelta) -> datetime:
         """``add`` in general: checks its input, grows the index, handles ``24x7``."""
-        if self._always and t.tzinfo is not None and type(delta) is timedelta:
+        aware = isinstance(t, datetime) and t.tzinfo is not None
+        if self._always and aware and type(delta) is timedelta:
             if t.tzinfo is not UTC:
                 t = t.astimezone(UTC)  # elapsed time, not wall-clock arithmetic
             return (t + delta).astimezone(self._zone)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from slarules._errors import UsageError
@@ -25,6 +25,7 @@ MAX_IDLE_YEARS = 20
 """A search gives up after this many years without working time (e.g. everything closed)."""
 
 _FIRST_YEAR, _LAST_YEAR = 2, 9997  # keep a margin inside datetime's range
+_US = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,15 @@ class Snapshot:
     day_closes: list[int]  # close of each working day (running maximum, so ascending)
     safe_lo: int  # instants in [safe_lo, safe_hi) have their year and both neighbours compiled
     safe_hi: int
+    # The same as timedeltas since the epoch, for ``Calendar.add``: it then searches in the
+    # arithmetic of its datetime arguments and never converts them to integers and back.
+    td_safe_lo: timedelta
+    td_safe_hi: timedelta
+    td_starts: list[timedelta]
+    td_ends: list[timedelta]
+    td_base: list[timedelta]
+    td_cum: list[timedelta]
+    td_cumend: list[timedelta]
 
     def worked(self, us: int) -> int:
         """Working time from the start of ``first_year`` to ``us``."""
@@ -187,5 +197,37 @@ class IntervalIndex:
         safe_lo = _year_start(first + 1) if first > _FIRST_YEAR else _year_start(first)
         safe_hi = _year_start(last) if last < _LAST_YEAR else _year_start(last + 1)
         return Snapshot(
-            first, last, starts, ends, cum, cumend, base, day_ords, day_closes, safe_lo, safe_hi
+            first,
+            last,
+            starts,
+            ends,
+            cum,
+            cumend,
+            base,
+            day_ords,
+            day_closes,
+            safe_lo,
+            safe_hi,
+            _US * safe_lo,
+            _US * safe_hi,
+            *_as_timedeltas(starts, ends),
         )
+
+
+def _as_timedeltas(
+    starts: list[int], ends: list[int]
+) -> tuple[list[timedelta], list[timedelta], list[timedelta], list[timedelta], list[timedelta]]:
+    """Starts, ends, bases, running totals before and after, as timedeltas (the sums in
+    timedelta arithmetic, which is exact and cheaper than converting each)."""
+    td_starts = [_US * us for us in starts]
+    td_ends = [_US * us for us in ends]
+    td_base: list[timedelta] = []
+    td_cum: list[timedelta] = []
+    td_cumend: list[timedelta] = []
+    total = timedelta(0)
+    for start, stop in zip(td_starts, td_ends, strict=True):
+        td_cum.append(total)
+        td_base.append(start - total)
+        total += stop - start
+        td_cumend.append(total)
+    return td_starts, td_ends, td_base, td_cum, td_cumend
