@@ -71,7 +71,7 @@ def _hinted(message: str, hint: str | None) -> str:
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector for one slice of a batch, then restore it.
 
-    A slice keeps a few hundred tickets and evaluations alive while it is turned into
+    A slice keeps a few thousand tickets and evaluations alive while it is turned into
     columns; with the collector on, those survivors make it scan every object of the
     process again and again (a quarter of the time on 1,000,000 tickets). The engine's
     values free themselves by reference counting; anything cyclic waits one slice. A

@@ -75,7 +75,7 @@ def evaluate_chunk(
 ) -> ChunkResult:
     """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names.
 
-    Records are taken a few hundred at a time, so only that many evaluations are alive.
+    Records are taken ``SLICE_ROWS`` at a time, so only that many evaluations are alive.
     Records read from Arrow (a Parquet chunk) are read a slice at a time, straight into
     the engine's form when the columns are typed.
     """
