@@ -12,9 +12,10 @@ stage rows to Parquet:
 3. ``slarules.dask.evaluate(policy, path, at).to_parquet(...)`` on a ``LocalCluster`` of
    2 worker processes with 1 thread each (cluster start-up not counted).
 
-Per core, on a sample of the same tickets (``--sample``), three things are timed in
+Per core, on a sample of the same tickets (``--sample``), these are timed in
 alternate rounds (best of ``--rounds`` each), so machine noise hits them alike:
-``evaluate_batch`` on the sample as an Arrow table, and the single-ticket path both as
+``evaluate_batch`` on the sample as an Arrow table (and ``evaluate_table``, stage rows
+only, as the command line and Dask run), and the single-ticket path both as
 ``policy.evaluate(mapping)`` with JSON mappings (ISO 8601 text, validated on the way) and
 as ``policy.evaluate(ticket)`` of already validated ``Ticket`` objects (what
 ``bench_evaluate.py`` times). ``--per-core-only`` stops there.
@@ -95,7 +96,8 @@ class PerCore(NamedTuple):
 
     mapping: float  # policy.evaluate(mapping): validation of ISO 8601 text included
     ticket: float  # policy.evaluate(ticket) of an already validated Ticket
-    batch: float  # slarules.batch.evaluate_batch on the Arrow table
+    batch: float  # slarules.batch.evaluate_batch on the Arrow table (stages and actions)
+    table: float  # slarules.batch.evaluate_table: stage rows only, as the CLI and Dask do
 
 
 def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> PerCore:
@@ -130,22 +132,23 @@ def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> P
             if was:
                 gc.enable()
 
-    def batch() -> float:
+    def bulk(actions: bool) -> float:
         start = time.perf_counter()
-        evaluate_batch(policy, table, AT)
+        evaluate_batch(policy, table, AT, actions=actions)
         return time.perf_counter() - start
 
     runs: dict[str, Callable[[], float]] = {
         "mapping": lambda: single(mappings),
         "ticket": lambda: single(tickets),
-        "batch": batch,
+        "batch": lambda: bulk(True),
+        "table": lambda: bulk(False),
     }
     best = dict.fromkeys(runs, float("inf"))
     for i in range(rounds):
         order = list(runs) if i % 2 == 0 else list(reversed(runs))
         for name in order:
             best[name] = min(best[name], runs[name]() / len(mappings))
-    return PerCore(best["mapping"], best["ticket"], best["batch"])
+    return PerCore(best["mapping"], best["ticket"], best["batch"], best["table"])
 
 
 def cli(path: Path, out: Path, workers: int) -> tuple[float, int, int, list[str]]:
@@ -220,13 +223,15 @@ def main() -> None:
     print(f"one core, the same {ns.sample:,} tickets, best of {ns.rounds} alternate rounds:")
     for label, value in [
         ("evaluate_batch (Arrow table)", core.batch),
+        ("evaluate_table (stage rows only)", core.table),
         ("policy.evaluate(mapping)", core.mapping),
         ("policy.evaluate(validated Ticket)", core.ticket),
     ]:
         print(f"  {label:<36}{value * 1e6:7.1f} µs  ({1 / value:,.0f}/s)")
     print(
-        f"  batch throughput = {core.mapping / core.batch:.0%} of evaluate(mapping),"
-        f" {core.ticket / core.batch:.0%} of evaluate(validated Ticket)"
+        f"  evaluate_batch throughput = {core.mapping / core.batch:.0%} of evaluate(mapping),"
+        f" {core.ticket / core.batch:.0%} of evaluate(validated Ticket);"
+        f" evaluate_table: {core.mapping / core.table:.0%} and {core.ticket / core.table:.0%}"
     )
     if ns.per_core_only:
         return
