@@ -15,7 +15,8 @@ stage rows to Parquet:
 Per core, on a sample of the same tickets (``--sample``), these are timed in
 alternate rounds (best of ``--rounds`` each), so machine noise hits them alike:
 ``evaluate_batch`` on the sample as an Arrow table (and ``evaluate_table``, stage rows
-only, as the command line and Dask run), and the single-ticket path both as
+only, as the command line and Dask run; and on the same tickets with instants as ISO 8601
+text, which are validated ticket by ticket), and the single-ticket path both as
 ``policy.evaluate(mapping)`` with JSON mappings (ISO 8601 text, validated on the way) and
 as ``policy.evaluate(ticket)`` of already validated ``Ticket`` objects (what
 ``bench_evaluate.py`` times). ``--per-core-only`` stops there.
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import psutil  # type: ignore[import-untyped]
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 import slarules
@@ -98,6 +100,7 @@ class PerCore(NamedTuple):
     ticket: float  # policy.evaluate(ticket) of an already validated Ticket
     batch: float  # slarules.batch.evaluate_batch on the Arrow table (stages and actions)
     table: float  # slarules.batch.evaluate_table: stage rows only, as the CLI and Dask do
+    text: float  # evaluate_batch with instants as ISO 8601 text: each ticket validated
 
 
 def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> PerCore:
@@ -119,6 +122,7 @@ def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> P
             }
         )
     tickets = [slarules.Ticket.model_validate(m) for m in mappings]
+    as_text = pa.Table.from_pylist(mappings)  # as slarules.batch.read_json reads JSON Lines
 
     def single(items: list[Any]) -> float:
         was = gc.isenabled()
@@ -132,9 +136,9 @@ def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> P
             if was:
                 gc.enable()
 
-    def bulk(actions: bool) -> float:
+    def bulk(actions: bool, tickets: pa.Table = table) -> float:
         start = time.perf_counter()
-        evaluate_batch(policy, table, AT, actions=actions)
+        evaluate_batch(policy, tickets, AT, actions=actions)
         return time.perf_counter() - start
 
     runs: dict[str, Callable[[], float]] = {
@@ -142,13 +146,14 @@ def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> P
         "ticket": lambda: single(tickets),
         "batch": lambda: bulk(True),
         "table": lambda: bulk(False),
+        "text": lambda: bulk(True, as_text),
     }
     best = dict.fromkeys(runs, float("inf"))
     for i in range(rounds):
         order = list(runs) if i % 2 == 0 else list(reversed(runs))
         for name in order:
             best[name] = min(best[name], runs[name]() / len(mappings))
-    return PerCore(best["mapping"], best["ticket"], best["batch"], best["table"])
+    return PerCore(best["mapping"], best["ticket"], best["batch"], best["table"], best["text"])
 
 
 def cli(path: Path, out: Path, workers: int) -> tuple[float, int, int, list[str]]:
@@ -224,6 +229,7 @@ def main() -> None:
     for label, value in [
         ("evaluate_batch (Arrow table)", core.batch),
         ("evaluate_table (stage rows only)", core.table),
+        ("evaluate_batch, instants as text", core.text),
         ("policy.evaluate(mapping)", core.mapping),
         ("policy.evaluate(validated Ticket)", core.ticket),
     ]:
