@@ -139,6 +139,17 @@ def test_generated_tickets_equal_the_single_ticket_path() -> None:
     assert result.errors.num_rows == 0
 
 
+def test_record_batches_and_empty_tables() -> None:
+    table = _generate(40)
+    expected = evaluate_batch(POLICY, table, AT)
+    batch = table.combine_chunks().to_batches()[0]
+    assert evaluate_batch(POLICY, batch, AT).stages.equals(expected.stages)
+    assert both_paths(pa.Table.from_batches([batch])).stages.equals(expected.stages)
+    empty = evaluate_batch(POLICY, table.slice(0, 0), AT)
+    assert empty.stages.num_rows == 0
+    assert empty.stages.schema == expected.stages.schema
+
+
 def test_many_slices_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("slarules.batch._convert.SLICE_ROWS", 7)
     table = _generate(50)
