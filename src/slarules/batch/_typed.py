@@ -129,12 +129,12 @@ def _micros(
     elif unit != "us":
         factor = _PER_US[unit]
         values = [None if v is None else v * factor for v in values]
-    if not check or array.null_count == len(array):
-        return values
-    low, high = pc.min_max(ints).values()
-    factor = _PER_US.get(unit, 1)
-    if unit == "ns" or (low.as_py() * factor >= _LOWEST and high.as_py() * factor <= _HIGHEST):
+    if not check or unit == "ns" or array.null_count == len(array):
         return values  # nanoseconds since 1970 always fit
+    low, high = pc.min_max(ints).values()
+    factor = _PER_US[unit]
+    if low.as_py() * factor >= _LOWEST and high.as_py() * factor <= _HIGHEST:
+        return values
     for i, v in enumerate(values):
         if v is not None and not _LOWEST <= v <= _HIGHEST:
             bad.add(rows[i] if rows is not None else i)
