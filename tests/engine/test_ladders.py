@@ -186,3 +186,44 @@ def test_instants_are_reported_in_the_policy_time_zone() -> None:
     assert ev.stages["response"].deadline.isoformat() == "2025-10-09T15:00:00+08:00"  # type: ignore[union-attr]
     assert ev.actions[0].due_at.isoformat() == "2025-10-09T14:54:00+08:00"
     assert ev.at.isoformat() == "2025-10-09T15:00:00+08:00"
+
+
+def test_a_step_due_before_a_pause_stays_due_while_the_clock_is_paused() -> None:
+    # Found by Hypothesis: "30m before breach" fell due at Friday 17:45; a pause from 17:46
+    # hides the deadline (it depends on when the clock resumes) but not what was due.
+    policy = ladder_policy(
+        {"at": "30m before breach", "notify": ["assignee"]},
+        calendar="office",
+        target="2 business days",
+        pause={"status": ["waiting"]},
+    )
+    tk = ticket(created="2025-09-25T09:15", statuses=(("2025-09-26T17:46", "waiting"),))
+    due_then = policy.evaluate(tk, at=t("2025-09-26T17:45"))
+    paused = policy.evaluate(tk, at=t("2025-09-26T17:46"))
+    assert paused.stages["response"].status.value == "paused"
+    assert [a.key for a in due_then.actions] == ["T-1/response/at-30m-before-breach"]
+    assert paused.actions == due_then.actions  # same key, same due instant, same reason
+    assert paused.actions[0].due_at == t("2025-09-26T17:45")
+
+
+def test_a_step_keeps_the_instant_it_fell_due_when_a_pause_moves_the_deadline() -> None:
+    # 30m before a 1h breach: 14:30; a pause 14:50-16:00 moves the breach to 16:10, but
+    # the step fell due at 14:30, and every later evaluation says so
+    policy = ladder_policy(
+        {"at": "30m before breach", "notify": ["assignee"]},
+        BREACH,
+        target="1h",
+        pause={"status": ["waiting"]},
+    )
+    tk = ticket(
+        created="2025-10-09T14:00",
+        statuses=(("2025-10-09T14:50", "waiting"), ("2025-10-09T16:00", "open")),
+    )
+    for at in ("2025-10-09T14:31", "2025-10-09T14:55", "2025-10-09T16:01"):
+        ev = policy.evaluate(tk, at=t(at))
+        assert [(a.step, a.due_at) for a in ev.actions] == [
+            ("at-30m-before-breach", t("2025-10-09T14:30"))
+        ], at
+    later = policy.evaluate(tk, at=t("2025-10-09T16:10"))
+    assert [a.step for a in later.actions] == ["at-30m-before-breach", "at-breach"]
+    assert later.actions[1].due_at == t("2025-10-09T16:10")

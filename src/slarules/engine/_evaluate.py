@@ -19,7 +19,19 @@ from slarules.calendar._localtime import from_us, to_us
 from slarules.conditions import Condition, Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, StageStatus, evaluation
-from ._ladder import OnceRule, action_key, fires, make_action, occurrences, once_rule
+from ._ladder import (
+    DYNAMIC,
+    OnceRule,
+    action_key,
+    fired_before_pause,
+    fires,
+    make_action,
+    need_rule,
+    occurrences,
+    once_rule,
+    ran_before_pause,
+    step_need,
+)
 from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
@@ -166,8 +178,9 @@ def run(
     return answer, states
 
 
-# a stage's steps, each with its rule (None: a repeating step), key suffix and condition
-Ladder = tuple[tuple[CompiledStep, OnceRule | None, str, Condition | None], ...]
+# a stage's steps, each with its rule (None: a repeating step), key suffix, condition, and
+# how long the clock must have run for it to fall due (see need_rule)
+Ladder = tuple[tuple[CompiledStep, OnceRule | None, str, Condition | None, int | None], ...]
 
 
 class _Plan:
@@ -195,7 +208,13 @@ class _Plan:
             programs.append(stage_program(stage, priority, restart))
             ladders.append(
                 tuple(
-                    (s, None if s.repeats else once_rule(s, budget), s.key_suffix, s.when)
+                    (
+                        s,
+                        None if s.repeats else once_rule(s, budget),
+                        s.key_suffix,
+                        s.when,
+                        need_rule(s, budget),
+                    )
                     for s in stage.steps
                 )
             )
@@ -302,18 +321,30 @@ def _ladders(
     for stage_index, (state, ladder) in enumerate(zip(states, ladders, strict=True)):
         if state.clock is None:
             continue
-        for step, rule, suffix, condition in ladder:
+        ran: int | None = -1  # at most the working time before the last pause (when needed)
+        for step, rule, suffix, condition, need in ladder:
             if rule is not None:
                 key = tid + suffix
                 if key in done:
                     continue
                 when = rule(state)
+                fired = state
+                if need is not None and state.clock.pauses:
+                    # it may have fallen due before a pause moved it
+                    if ran == -1:
+                        ran = ran_before_pause(state.clock)
+                    if need == DYNAMIC:
+                        need = step_need(step, state)
+                    if ran is not None and need is not None and ran >= need:
+                        earlier = fired_before_pause(rule, state, need)
+                        if earlier is not None and (when is None or earlier[0] < when):
+                            when, fired = earlier
                 if when is None or (condition is not None and not condition(env_at(when))):
                     continue
                 if when > at:
                     upcoming.append(when)
                 else:
-                    action = make_action(step, state, (None, when), key, tid, tz)
+                    action = make_action(step, fired, (None, when), key, tid, tz)
                     due.append((when, stage_index, step.index, 0, action))
                 continue
             for occurrence in occurrences(step, state):

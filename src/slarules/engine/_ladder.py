@@ -15,22 +15,29 @@ from slarules._durations import AtBreach, AtPercent, EveryInterval, format_durat
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
+from ._clock import Clock
 from ._evaluation import Action
 from ._stages import StageState
 from ._wallclock import zone
 
 __all__ = [
+    "DYNAMIC",
     "Occurrence",
     "OnceRule",
     "action_key",
+    "fired_before_pause",
     "fires",
     "make_action",
+    "need_rule",
     "occurrences",
     "once",
     "once_rule",
+    "ran_before_pause",
+    "step_need",
 ]
 
 _US = timedelta(microseconds=1)
+_ZERO = timedelta(0)
 Occurrence = tuple[int | None, int]  # (repeat number for recurring steps, due instant)
 
 
@@ -127,6 +134,88 @@ def _on_stop(state: StageState) -> int | None:
 
 
 def _never(state: StageState) -> int | None:
+    return None
+
+
+DYNAMIC = -1  # need_rule: the need depends on the ticket; step_need works it out
+
+
+def need_rule(step: CompiledStep, budget: int | None) -> int | None:
+    """How much working time the stage's clock must have run for ``step`` to fall due, as
+    far as the policy alone tells (``budget``: the stage's budget when the policy fixes it):
+    an amount, ``DYNAMIC``, or ``None`` when pauses cannot change when it falls due."""
+    trigger = step.trigger
+    if type(trigger) is AtPercent:
+        return _scaled(budget, trigger.fraction) if budget is not None else DYNAMIC
+    if type(trigger) is AtBreach:
+        return DYNAMIC if budget is None or trigger.offset < _ZERO else budget
+    return None
+
+
+def step_need(step: CompiledStep, state: StageState) -> int | None:
+    """``need_rule`` for one ticket: a lower bound, ``None`` if pauses cannot matter."""
+    trigger = step.trigger
+    resolved = state.resolved
+    if resolved is None or resolved.budget is None:
+        return None
+    budget = resolved.budget
+    if type(trigger) is AtPercent:
+        return _scaled(budget, trigger.fraction)
+    if type(trigger) is AtBreach and resolved.fixed is None:  # a fixed deadline never moves
+        offset = trigger.offset // _US
+        if offset >= 0:
+            return budget
+        assert state.clock is not None
+        return budget + offset if step.calendar is state.clock.calendar else 0
+    return None
+
+
+def ran_before_pause(clock: Clock) -> int | None:
+    """At most how much working time the clock had run when its last pause began: the
+    time between its start and that pause, which bounds the working time in it (``None``:
+    it never ran before a pause)."""
+    for _, end in reversed(clock.segments):
+        if end is not None:
+            return end - clock.start
+    return None
+
+
+def fired_before_pause(
+    rule: OnceRule, state: StageState, need: int
+) -> tuple[int, StageState] | None:
+    """When a step fell due in a stretch the clock ran before a pause, though the pause
+    has since moved it later (or, while it lasts, out of sight): that due instant, and the
+    stage as it stood then; ``None`` if it did not. ``need``: the working time the clock must
+    have run for the step to fall due (a lower bound).
+
+    A step falls due by what is known when it falls due: evaluating later, after a pause
+    has begun, never takes back an action that was already due.
+    """
+    clock = state.clock
+    resolved = state.resolved
+    assert clock is not None
+    assert resolved is not None
+    segments = clock.segments
+    for i, (began, paused) in enumerate(segments):
+        if paused is None:
+            break  # the open stretch is the clock as it stands: the rule has seen it
+        if clock.worked(paused) < need:
+            continue  # not run long enough by this pause
+        known = Clock(  # the clock as it stood while this stretch ran
+            clock.calendar,
+            clock.start,
+            clock.stop,
+            (*segments[:i], (began, None)),
+            tuple(p for p in clock.pauses if p[0] < paused),
+        )
+        deadline = resolved.fixed
+        if deadline is None and resolved.budget is not None:
+            deadline = known.reach(resolved.budget)
+        elapsed = known.worked(clock.stop) if clock.stop is not None else 0
+        then = state._replace(clock=known, deadline=deadline, elapsed=elapsed)
+        due = rule(then)
+        if due is not None and due < paused:
+            return due, then
     return None
 
 
