@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, make_dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
@@ -136,48 +136,41 @@ class StageResult:
 # StageResult; tests/engine/test_results.py checks it equals the one the class builds.
 
 
-def _twin(cls: type) -> type:
-    """A mutable dataclass with ``cls``'s slots, in the same order."""
-    twin = make_dataclass(
-        f"_{cls.__name__}Draft", [(f.name, f.type) for f in fields(cls)], slots=True
-    )
-    if getattr(twin, "__slots__", None) != getattr(cls, "__slots__", ()):  # pragma: no cover
-        raise TypeError(f"{cls.__name__} cannot be drafted")
-    return twin
+class _StageResultDraft:
+    """A mutable twin of ``StageResult`` (the very same slots): filled, then made one."""
+
+    __slots__ = StageResult.__slots__
+
+    def __init__(
+        self,
+        name: str,
+        status: StageStatus,
+        target: str | None,
+        calendar: str | None,
+        started_at: datetime | None,
+        deadline: datetime | None,
+        stopped_at: datetime | None,
+        elapsed: timedelta | None,
+        remaining: timedelta | None,
+        used: float | None,
+        paused: timedelta | None,
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.target = target
+        self.calendar = calendar
+        self.started_at = started_at
+        self.deadline = deadline
+        self.stopped_at = stopped_at
+        self.elapsed = elapsed
+        self.remaining = remaining
+        self.used = used
+        self.paused = paused
+        self.__class__ = StageResult  # type: ignore[assignment]
 
 
-_StageResultDraft = _twin(StageResult)
-
-
-def stage_result(
-    name: str,
-    status: StageStatus,
-    target: str | None,
-    calendar: str | None,
-    started_at: datetime | None,
-    deadline: datetime | None,
-    stopped_at: datetime | None,
-    elapsed: timedelta | None,
-    remaining: timedelta | None,
-    used: float | None,
-    paused: timedelta | None,
-) -> StageResult:
-    """``StageResult(...)`` with every field given in order, built faster."""
-    draft = _StageResultDraft(
-        name,
-        status,
-        target,
-        calendar,
-        started_at,
-        deadline,
-        stopped_at,
-        elapsed,
-        remaining,
-        used,
-        paused,
-    )
-    draft.__class__ = StageResult
-    return cast(StageResult, draft)
+stage_result = cast("Callable[..., StageResult]", _StageResultDraft)
+"""``StageResult(...)`` with every field given in order, built faster."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,38 +258,41 @@ class Evaluation:
         }
 
 
-_EvaluationDraft = _twin(Evaluation)
+class _EvaluationDraft:
+    """A mutable twin of ``Evaluation`` (the very same slots): filled, then made one."""
+
+    __slots__ = Evaluation.__slots__
+
+    def __init__(
+        self,
+        policy_id: str,
+        policy_version: str,
+        policy_hash: str,
+        ticket_id: str,
+        at: datetime,
+        priority: str,
+        priority_choice: PriorityChoice,
+        stages: Mapping[str, StageResult],
+        actions: tuple[Action, ...],
+        next_evaluation_at: datetime | None,
+        warnings: tuple[str, ...],
+    ) -> None:
+        self.policy_id = policy_id
+        self.policy_version = policy_version
+        self.policy_hash = policy_hash
+        self.ticket_id = ticket_id
+        self.at = at
+        self.priority = priority
+        self.priority_choice = priority_choice
+        self.stages = stages
+        self.actions = actions
+        self.next_evaluation_at = next_evaluation_at
+        self.warnings = warnings
+        self.__class__ = Evaluation  # type: ignore[assignment]
 
 
-def evaluation(
-    policy_id: str,
-    policy_version: str,
-    policy_hash: str,
-    ticket_id: str,
-    at: datetime,
-    priority: str,
-    priority_choice: PriorityChoice,
-    stages: Mapping[str, StageResult],
-    actions: tuple[Action, ...],
-    next_evaluation_at: datetime | None,
-    warnings: tuple[str, ...],
-) -> Evaluation:
-    """``Evaluation(...)`` with every field given in order, built faster (as ``stage_result``)."""
-    draft = _EvaluationDraft(
-        policy_id,
-        policy_version,
-        policy_hash,
-        ticket_id,
-        at,
-        priority,
-        priority_choice,
-        stages,
-        actions,
-        next_evaluation_at,
-        warnings,
-    )
-    draft.__class__ = Evaluation
-    return cast(Evaluation, draft)
+evaluation = cast("Callable[..., Evaluation]", _EvaluationDraft)
+"""``Evaluation(...)`` with every field given in order, built faster (as ``stage_result``)."""
 
 
 def _action(
