@@ -25,9 +25,9 @@ from ._shape import validate_shape
 from ._yaml import SourceMap, load_yaml
 from .calendar import Calendar
 from .engine import Evaluation, Explanation, Ticket, TimelineEntry, as_ticket
-from .engine import evaluate as _evaluate
 from .engine import explain as _explain
 from .engine import timeline as _timeline
+from .engine._evaluate import run as _run
 
 __all__ = ["POLICY_SUFFIXES", "Policy", "load_policies", "load_policy", "read_source"]
 
@@ -241,7 +241,7 @@ class Policy:
 
     def evaluate(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Evaluation:
         """Evaluate ``ticket`` at the aware instant ``at``. Pure: no I/O, no clock."""
-        return _evaluate(self._compiled, as_ticket(ticket), at)
+        return _run(self._compiled, as_ticket(ticket), at)[0]
 
     def explain(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Explanation:
         """The evaluation at ``at`` with the reasons behind the priority and each deadline."""

@@ -319,8 +319,10 @@ def _ladders(
     upcoming: list[int] = []
     settled: int | None = None  # after the ticket's last change, conditions are fixed
     for stage_index, (state, ladder) in enumerate(zip(states, ladders, strict=True)):
-        if state.clock is None:
+        clock = state.clock
+        if clock is None:
             continue
+        paused = bool(clock.pauses)
         ran: int | None = -1  # at most the working time before the last pause (when needed)
         for step, rule, suffix, condition, need in ladder:
             if rule is not None:
@@ -329,10 +331,10 @@ def _ladders(
                     continue
                 when = rule(state)
                 fired = state
-                if need is not None and state.clock.pauses:
+                if paused and need is not None:
                     # it may have fallen due before a pause moved it
                     if ran == -1:
-                        ran = ran_before_pause(state.clock)
+                        ran = ran_before_pause(clock)
                     if need == DYNAMIC:
                         need = step_need(step, state)
                     if ran is not None and need is not None and ran >= need:
