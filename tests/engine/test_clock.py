@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slarules.engine._clock import Clock, SteadyClock, build_clock, steady_clock
+from slarules.engine._clock import (
+    Clock,
+    ElapsedClock,
+    SteadyClock,
+    SteadyElapsedClock,
+    build_clock,
+    steady_clock,
+)
 from tests.builders import BASE, make_policy
 
 POLICY = make_policy(calendars={**BASE["calendars"], "always": {"hours": "24x7"}})
@@ -41,3 +48,34 @@ def test_a_clock_that_never_pauses_is_steady() -> None:
     )
     assert not isinstance(paused, SteadyClock)
     assert paused.pauses == ((START + HOUR, None),)
+
+
+segments = st.lists(st.integers(1, 50 * HOUR), min_size=1, max_size=6).map(
+    lambda gaps: [START + sum(gaps[: i + 1]) for i in range(len(gaps))]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(segments, st.booleans(), instants, st.integers(-HOUR, 200 * HOUR))
+def test_a_clock_on_an_always_open_calendar_counts_elapsed_time_as_the_calendar_does(
+    edges: list[int], open_end: bool, until: int, budget: int
+) -> None:
+    always = CALENDARS[1]
+    assert always.always_open
+    assert not CALENDARS[0].always_open
+    # alternate running and paused stretches from START through the edges
+    bounds = [START, *edges]
+    runs = [(a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=False)]
+    pauses = [(a, b) for a, b in zip(bounds[1::2], bounds[2::2], strict=False)]
+    if open_end and len(bounds) % 2:
+        runs.append((bounds[-1], None))  # running on after the last edge
+    elif open_end:
+        pauses.append((bounds[-1], None))  # paused for good
+    fast = ElapsedClock(always, START, None, tuple(runs), tuple(pauses))  # type: ignore[arg-type]
+    general = Clock(always, START, None, tuple(runs), tuple(pauses))  # type: ignore[arg-type]
+    assert fast.worked(until) == general.worked(until)
+    assert fast.reach(budget) == general.reach(budget)
+    steady = steady_clock(always, START, None)
+    assert isinstance(steady, SteadyElapsedClock)
+    assert steady.worked(until) == Clock.worked(steady, until)
+    assert steady.reach(budget) == Clock.reach(steady, budget)

@@ -227,3 +227,14 @@ def test_a_step_keeps_the_instant_it_fell_due_when_a_pause_moves_the_deadline() 
     later = policy.evaluate(tk, at=t("2025-10-09T16:10"))
     assert [a.step for a in later.actions] == ["at-30m-before-breach", "at-breach"]
     assert later.actions[1].due_at == t("2025-10-09T16:10")
+
+
+def test_done_keys_of_another_ticket_whose_id_starts_the_same_do_not_count() -> None:
+    policy = ladder_policy(WARN, BREACH)
+    tk = ticket(
+        id="T-1",
+        created="2025-10-09T14:30",
+        done=("T-10/response/at-80pct", "T-1/response/at-breach-x", "T-1/response/at-breach"),
+    )
+    ev = policy.evaluate(tk, at=t("2025-10-09T18:00"))
+    assert [a.key for a in ev.actions] == ["T-1/response/at-80pct"]

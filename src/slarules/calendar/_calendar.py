@@ -135,6 +135,12 @@ class Calendar(Explanations):
         """The calendar's zone."""
         return self._zone
 
+    @property
+    def always_open(self) -> bool:
+        """Open at every instant (``24x7`` without holidays or dated hours): working time
+        is elapsed time."""
+        return self._always
+
     def describe(self) -> str:
         """One human sentence, e.g. ``Mon–Fri 09:00–12:00, 13:30–18:00 Asia/Shanghai, …``."""
         source = self._plan.holidays

@@ -16,7 +16,14 @@ from typing import NamedTuple
 
 from slarules.calendar import Calendar
 
-__all__ = ["Clock", "SteadyClock", "build_clock", "steady_clock"]
+__all__ = [
+    "Clock",
+    "ElapsedClock",
+    "SteadyClock",
+    "SteadyElapsedClock",
+    "build_clock",
+    "steady_clock",
+]
 
 Segment = tuple[int, int | None]  # [from, until); until None: still open
 
@@ -93,12 +100,51 @@ class SteadyClock(Clock):
         return 0
 
 
+class ElapsedClock(Clock):
+    """A clock on a calendar open at every instant (``24x7``, no holidays): its working
+    time is elapsed time, so the arithmetic needs no calendar."""
+
+    __slots__ = ()
+
+    def worked(self, until: int) -> int:
+        total = 0
+        for a, b in self.segments:
+            if a >= until:
+                break
+            total += (until if b is None or b > until else b) - a
+        return total
+
+    def reach(self, budget: int) -> int | None:
+        if budget < 0:
+            budget = 0
+        acc = 0
+        for a, b in self.segments:
+            if b is None or acc + (b - a) >= budget:
+                return a + budget - acc
+            acc += b - a
+        return None
+
+
+class SteadyElapsedClock(SteadyClock):
+    """A clock that never paused, on a calendar open at every instant."""
+
+    __slots__ = ()
+
+    def worked(self, until: int) -> int:
+        start = self.start
+        return until - start if until > start else 0
+
+    def reach(self, budget: int) -> int | None:
+        return self.start + (budget if budget > 0 else 0)
+
+
 _tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
 
 
 def steady_clock(calendar: Calendar, start: int, stop: int | None) -> Clock:
     """The clock of a stage that never pauses."""
-    return _tuple(SteadyClock, (calendar, start, stop, ((start, None),), ()))
+    kind = SteadyElapsedClock if calendar.always_open else SteadyClock
+    return _tuple(kind, (calendar, start, stop, ((start, None),), ()))
 
 
 def build_clock(
@@ -144,4 +190,5 @@ def build_clock(
             break
     if cursor is not None:
         segments.append((cursor, None))
-    return Clock(calendar, start, stop, tuple(segments), tuple(paused))
+    kind = ElapsedClock if calendar.always_open else Clock
+    return _tuple(kind, (calendar, start, stop, tuple(segments), tuple(paused)))

@@ -44,6 +44,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _DAY = 86_400_000_000  # µs
 _PENDING = StageStatus.PENDING
+_NOTHING: frozenset[str] = frozenset()
 
 
 def instant(value: datetime, what: str = "at") -> datetime:
@@ -318,6 +319,10 @@ def _ladders(
     due: list[tuple[int, int, int, int, Action]] = []
     upcoming: list[int] = []
     settled: int | None = None  # after the ticket's last change, conditions are fixed
+    # the done keys of this ticket without its id (a suffix starts with "/"): the policy's
+    # suffixes are tested against them, and a key is built only for an action
+    size = len(tid)
+    finished = {key[size:] for key in done if key.startswith(tid)} if done else _NOTHING
     for stage_index, (state, ladder) in enumerate(zip(states, ladders, strict=True)):
         clock = state.clock
         if clock is None:
@@ -326,8 +331,7 @@ def _ladders(
         ran: int | None = -1  # at most the working time before the last pause (when needed)
         for step, rule, suffix, condition, need in ladder:
             if rule is not None:
-                key = tid + suffix
-                if key in done:
+                if suffix in finished:
                     continue
                 when = rule(state)
                 fired = state
@@ -346,7 +350,7 @@ def _ladders(
                 if when > at:
                     upcoming.append(when)
                 else:
-                    action = make_action(step, fired, (None, when), key, tid, tz)
+                    action = make_action(step, fired, (None, when), tid + suffix, tid, tz)
                     due.append((when, stage_index, step.index, 0, action))
                 continue
             for occurrence in occurrences(step, state):

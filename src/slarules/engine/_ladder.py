@@ -201,12 +201,9 @@ def fired_before_pause(
             break  # the open stretch is the clock as it stands: the rule has seen it
         if clock.worked(paused) < need:
             continue  # not run long enough by this pause
-        known = Clock(  # the clock as it stood while this stretch ran
-            clock.calendar,
-            clock.start,
-            clock.stop,
-            (*segments[:i], (began, None)),
-            tuple(p for p in clock.pauses if p[0] < paused),
+        known = clock._replace(  # the clock as it stood while this stretch ran
+            segments=(*segments[:i], (began, None)),
+            pauses=tuple(p for p in clock.pauses if p[0] < paused),
         )
         deadline = resolved.fixed
         if deadline is None and resolved.budget is not None:
