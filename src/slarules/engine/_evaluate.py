@@ -321,18 +321,26 @@ def _ladders(
     settled: int | None = None  # after the ticket's last change, conditions are fixed
     # the done keys of this ticket without its id (a suffix starts with "/"): the policy's
     # suffixes are tested against them, and a key is built only for an action
-    size = len(tid)
-    finished = {key[size:] for key in done if key.startswith(tid)} if done else _NOTHING
+    finished: set[str] | frozenset[str] = _NOTHING
+    if done:
+        finished = set()
+        size = len(tid)
+        for key in done:
+            if key.startswith(tid):
+                finished.add(key[size:])
     for stage_index, (state, ladder) in enumerate(zip(states, ladders, strict=True)):
         clock = state.clock
-        if clock is None:
+        if clock is None or not ladder:
             continue
         paused = bool(clock.pauses)
+        stopped = clock.stop is not None
         ran: int | None = -1  # at most the working time before the last pause (when needed)
         for step, rule, suffix, condition, need in ladder:
             if rule is not None:
                 if suffix in finished:
                     continue
+                if stopped and need is not None and need != DYNAMIC and state.elapsed < need:
+                    continue  # the stage stopped before its clock had run that long
                 when = rule(state)
                 fired = state
                 if paused and need is not None:
