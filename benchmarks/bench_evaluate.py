@@ -4,14 +4,17 @@ Run: .venv/bin/python benchmarks/bench_evaluate.py
 
 It times one evaluation of an already validated ``Ticket`` (the host's hot path), and the
 same including validation of a plain mapping, with the standard library's ``timeit``
-(best of several repeats, per call). Goal (issue 5): at most 20 µs per evaluation of a
-validated Ticket.
+(best of several repeats, per call), both as wall-clock time and as the CPU time of the
+process (on a shared machine the wall clock also counts time the core spent elsewhere).
+Goal (issue 5): at most 20 µs per evaluation of a validated Ticket.
 """
 
 from __future__ import annotations
 
 import json
+import time
 import timeit
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -36,11 +39,12 @@ TICKET = {
     "done": ["AS-1001/first_response/early-warning"],
 }
 AT = datetime.fromisoformat("2025-10-09T23:00:00+08:00")
+GOAL = 20e-6  # seconds per evaluation of a validated Ticket (issue 5)
 
 
-def per_call(stmt: str, number: int) -> float:
-    timer = timeit.Timer(stmt, globals=globals())
-    return min(timer.repeat(repeat=7, number=number)) / number
+def per_call(stmt: str, number: int, timer: Callable[[], float] = time.perf_counter) -> float:
+    timing = timeit.Timer(stmt, globals=globals(), timer=timer)
+    return min(timing.repeat(repeat=7, number=number)) / number
 
 
 def main() -> None:
@@ -48,13 +52,28 @@ def main() -> None:
     ev = POLICY.evaluate(ticket, at=AT)
     assert ev.stages["solution_provided"].status is slarules.StageStatus.RUNNING
     globals()["ticket"] = ticket
-    validated = per_call("POLICY.evaluate(ticket, at=AT)", 5_000)
-    mapping = per_call("POLICY.evaluate(TICKET, at=AT)", 2_000)
-    to_json = per_call("json.dumps(POLICY.evaluate(ticket, at=AT).to_dict())", 2_000)
-    print(f"evaluate(validated Ticket)      {validated * 1e6:8.1f} µs  ({1 / validated:,.0f}/s)")
-    print(f"evaluate(mapping, validates)    {mapping * 1e6:8.1f} µs  ({1 / mapping:,.0f}/s)")
-    print(f"evaluate + to_dict + json.dumps {to_json * 1e6:8.1f} µs  ({1 / to_json:,.0f}/s)")
+    rows = [
+        ("evaluate(validated Ticket)", "POLICY.evaluate(ticket, at=AT)", 5_000),
+        ("evaluate(mapping, validates)", "POLICY.evaluate(TICKET, at=AT)", 2_000),
+        (
+            "evaluate + to_dict + json.dumps",
+            "json.dumps(POLICY.evaluate(ticket, at=AT).to_dict())",
+            2_000,
+        ),
+    ]
+    print(f"{'':32s} {'wall':>9s} {'CPU':>9s}")
+    found = {}
+    for label, stmt, number in rows:
+        wall = per_call(stmt, number)
+        cpu = per_call(stmt, number, time.process_time)
+        found[label] = (wall, cpu)
+        print(f"{label:32s} {wall * 1e6:6.1f} µs {cpu * 1e6:6.1f} µs  ({1 / wall:,.0f}/s)")
     print(f"actions due: {len(ev.actions)}; stages: {', '.join(ev.stages)}")
+    wall = found["evaluate(validated Ticket)"][0]
+    verdict = "met" if wall <= GOAL else "NOT met"
+    print(
+        f"goal: at most {GOAL * 1e6:.0f} µs (wall) per evaluation of a validated Ticket: {verdict}"
+    )
     _ = json  # used in the timed statement
 
 

@@ -153,7 +153,9 @@ def run(
     results: dict[str, StageResult] = {}
     started: list[int] = []  # stages with a clock: their calendars' coverage warnings count
     names = plan.names
-    for index, (stage, program) in enumerate(zip(policy.stages, plan.programs, strict=True)):
+    programs = plan.programs  # one per stage, in order (indexing: zip(strict=) costs more)
+    for index, stage in enumerate(policy.stages):
+        program = programs[index]
         state = program(ctx, stage.when is None or stage.when(now_env()))
         if state.clock is not None and plan.may_warn:
             started.append(index)
@@ -328,7 +330,8 @@ def _ladders(
         for key in done:
             if key.startswith(tid):
                 finished.add(key[size:])
-    for stage_index, (state, ladder) in enumerate(zip(states, ladders, strict=True)):
+    for stage_index, state in enumerate(states):
+        ladder = ladders[stage_index]
         clock = state.clock
         if clock is None or not ladder:
             continue
