@@ -212,18 +212,27 @@ def _events(array: pa.Array, n: int, bad: set[int], check: bool) -> list[dict[st
     return out
 
 
-def _statuses(
-    array: pa.Array, n: int, bad: set[int], check: bool
-) -> list[tuple[tuple[int, str], ...]]:
+def _list_parts(array: pa.Array) -> tuple[list[int], int, pa.Array] | None:
+    """A list column's offsets, the first of them, and the items its rows hold (``None``
+    when no row holds any)."""
     pa = require("pyarrow")
-    empty: list[tuple[tuple[int, str], ...]] = [()] * n
     if pa.types.is_null(array.type) or pa.types.is_null(array.type.value_type):
-        return empty
+        return None
     offsets: list[int] = array.offsets.to_pylist()
     base, end = offsets[0], offsets[-1]
     if end == base:
+        return None
+    return offsets, base, array.values.slice(base, end - base)
+
+
+def _statuses(
+    array: pa.Array, n: int, bad: set[int], check: bool
+) -> list[tuple[tuple[int, str], ...]]:
+    empty: list[tuple[tuple[int, str], ...]] = [()] * n
+    parts = _list_parts(array)
+    if parts is None:
         return empty
-    items = array.values.slice(base, end - base)
+    offsets, base, items = parts
     owners = _owners(offsets)
     children = dict(zip([f.name for f in items.type], items.flatten(), strict=True))
     when = _micros(children["at"], bad, owners, check)
@@ -249,15 +258,11 @@ def _statuses(
 
 
 def _done(array: pa.Array, n: int, bad: set[int]) -> list[frozenset[str]]:
-    pa = require("pyarrow")
     empty = [_NONE] * n
-    if pa.types.is_null(array.type) or pa.types.is_null(array.type.value_type):
+    parts = _list_parts(array)
+    if parts is None:
         return empty
-    offsets: list[int] = array.offsets.to_pylist()
-    base, end = offsets[0], offsets[-1]
-    if end == base:
-        return empty
-    keys = array.values.slice(base, end - base)
+    offsets, base, keys = parts
     values: list[Any] = keys.to_pylist()
     valid = array.is_valid().to_pylist() if array.null_count else None
     if keys.null_count:
