@@ -270,9 +270,9 @@ def _envs(
     """What conditions are evaluated against: the ticket at an instant, the ticket now, and
     the ticket now in another status (for pause conditions)."""
     events = inst.events
+    given = ticket.events  # datetimes (a Prepared ticket makes them: once here)
 
     def env_at(t: int) -> Env:
-        given = ticket.events
         seen = MappingProxyType({k: given[k] for k, v in events.items() if v <= t})
         status = status_at(inst.statuses, t)
         return Env(fields=fields, priority=priority, status=status, events=seen, at=from_us(t, UTC))
