@@ -56,6 +56,10 @@ class Ticket(BaseModel):
     a scheduled one (a review meeting). ``statuses`` is the status history, kept in time
     order. ``done`` holds the keys of actions the host has already applied. Every instant
     is timezone-aware and stored in UTC.
+
+    Immutable: validation also reads the instants into the integer form the engine computes
+    with. Change a ticket with ``model_copy(update=...)`` (or validate a new one), never by
+    changing its dicts in place.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
