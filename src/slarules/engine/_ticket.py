@@ -77,6 +77,12 @@ class Ticket(BaseModel):
     )
     _instants: Instants | None = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        # the fields, not the engine's cache of the instants (a copy may carry a stale one)
+        if not isinstance(other, Ticket):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
     def model_post_init(self, context: Any, /) -> None:
         # the engine's integer form of the instants, read once at validation
         private = self.__pydantic_private__
