@@ -30,7 +30,6 @@ __all__ = [
     "make_action",
     "need_rule",
     "occurrences",
-    "once",
     "once_rule",
     "ran_before_pause",
     "step_need",
@@ -216,22 +215,11 @@ def fired_before_pause(
     return None
 
 
-def once(step: CompiledStep, state: StageState) -> int | None:
-    """When a one-shot step (``on``, ``at``) falls due; ``None`` if it never does."""
-    if state.clock is None:
-        return None
-    return once_rule(step)(state)
-
-
 def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
-    """Every instant at which ``step`` falls due, in time order (possibly without end)."""
-    if step.repeats:
-        if state.clock is not None:
-            yield from _recurring(step, state)
-        return
-    due = once(step, state)
-    if due is not None:
-        yield None, due
+    """Every instant at which a repeating step falls due, in time order (possibly without
+    end); one-shot steps have a ``once_rule`` instead."""
+    if state.clock is not None:
+        yield from _recurring(step, state)
 
 
 def _local(t: int | None, timezone: str) -> str:
