@@ -133,9 +133,8 @@ class CompiledPolicy:
     warnings: tuple[Problem, ...] = field(default=())
     # (priority index, clause path) -> PriorityChoice: the same answer is built once
     choices: dict[tuple[int, Path], Any] = field(default_factory=dict, compare=False, repr=False)
-    # priority -> the engine's stage programs for it, made at first use
-    programs: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    conditional_stages: bool = field(init=False, default=False)  # a stage has a ``when``
+    # priority -> the engine's plan for it (stage programs, ladder rules), made at first use
+    plans: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # the top-level fields the priority criteria read (None: a nested one), and the choice
     # made for each combination of their values: tickets share a few combinations
     priority_fields: tuple[str, ...] | None = field(init=False, default=None)
@@ -144,8 +143,6 @@ class CompiledPolicy:
     )
 
     def __post_init__(self) -> None:
-        conditional = any(stage.when is not None for stage in self.stages)
-        object.__setattr__(self, "conditional_stages", conditional)
         used = {n for p in self.priorities if p.condition for n in p.condition.fields_used}
         if not any("." in name for name in used):
             object.__setattr__(self, "priority_fields", tuple(sorted(used)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -164,7 +163,7 @@ def run(
     actions, upcoming = _ladders(
         states, plan.ladders, ticket.id, ticket.done, inst, now, env_at, tz
     )
-    nxt = _next_change(states, inst, now, upcoming, policy.conditional_stages)
+    nxt = _next_change(states, inst, now, upcoming, plan.stage_conditions)
     answer = evaluation(
         policy.id,
         policy.version,
@@ -197,6 +196,7 @@ class _Plan:
         "may_warn",
         "names",
         "programs",
+        "stage_conditions",
         "zone",
     )
 
@@ -216,7 +216,7 @@ class _Plan:
                         None if s.repeats else once_rule(s, budget),
                         s.key_suffix,
                         s.when,
-                        need_rule(s, budget),
+                        need_rule(s, budget, target.calendar) if target else None,
                     )
                     for s in stage.steps
                 )
@@ -229,6 +229,8 @@ class _Plan:
         self._calendars = tuple(calendars)
         # whether any holiday data is involved: without it, no coverage warning can arise
         self.may_warn = any(c is not None and c.holiday_years is not None for c in calendars)
+        # whether a stage has a condition: then any change of the ticket may matter
+        self.stage_conditions = any(stage.when is not None for stage in policy.stages)
         # whether a stage, pause or step has a condition: only then are Envs built
         self.conditions = any(
             stage.when is not None
@@ -254,9 +256,9 @@ class _Plan:
 
 def _plan(policy: CompiledPolicy, priority: str) -> _Plan:
     """The plan for one priority, made at its first evaluation."""
-    found: _Plan | None = policy.programs.get(priority)
+    found: _Plan | None = policy.plans.get(priority)
     if found is None:
-        found = policy.programs[priority] = _Plan(policy, priority)
+        found = policy.plans[priority] = _Plan(policy, priority)
     return found
 
 
@@ -299,7 +301,6 @@ def _utc_year(us: int) -> int:
     return date.fromordinal(719_163 + us // 86_400_000_000).year  # 719,163: 1970-01-01
 
 
-@lru_cache(maxsize=256)
 def _coverage(calendars: tuple[Calendar, ...], year: int) -> tuple[str, ...]:
     """Holiday-coverage warnings for a year (cached: they depend on nothing else)."""
     mid = datetime(year, 7, 1, tzinfo=UTC)

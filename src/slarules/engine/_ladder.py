@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledStep, OnEvent
 from slarules._durations import AtBreach, AtPercent, EveryInterval, format_duration
+from slarules.calendar import Calendar
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
@@ -139,34 +140,34 @@ def _never(state: StageState) -> int | None:
 DYNAMIC = -1  # need_rule: the need depends on the ticket; step_need works it out
 
 
-def need_rule(step: CompiledStep, budget: int | None) -> int | None:
-    """How much working time the stage's clock must have run for ``step`` to fall due, as
-    far as the policy alone tells (``budget``: the stage's budget when the policy fixes it):
-    an amount, ``DYNAMIC``, or ``None`` when pauses cannot change when it falls due."""
+def _need(step: CompiledStep, budget: int, fixed: bool, calendar: Calendar) -> int | None:
+    """The working time a clock on ``calendar`` with ``budget`` must have run for ``step`` to
+    fall due (a lower bound); ``None`` when pauses cannot change when it falls due."""
     trigger = step.trigger
-    if type(trigger) is AtPercent:
-        return _scaled(budget, trigger.fraction) if budget is not None else DYNAMIC
-    if type(trigger) is AtBreach:
-        return DYNAMIC if budget is None or trigger.offset < _ZERO else budget
-    return None
-
-
-def step_need(step: CompiledStep, state: StageState) -> int | None:
-    """``need_rule`` for one ticket: a lower bound, ``None`` if pauses cannot matter."""
-    trigger = step.trigger
-    resolved = state.resolved
-    if resolved is None or resolved.budget is None:
-        return None
-    budget = resolved.budget
     if type(trigger) is AtPercent:
         return _scaled(budget, trigger.fraction)
-    if type(trigger) is AtBreach and resolved.fixed is None:  # a fixed deadline never moves
+    if type(trigger) is AtBreach and not fixed:  # a fixed deadline never moves
         offset = trigger.offset // _US
         if offset >= 0:
             return budget
-        assert state.clock is not None
-        return budget + offset if step.calendar is state.clock.calendar else 0
+        return budget + offset if step.calendar is calendar else 0
     return None
+
+
+def need_rule(step: CompiledStep, budget: int | None, calendar: Calendar) -> int | None:
+    """``_need`` as far as the policy alone tells (``budget``: the stage's budget when the
+    policy fixes it, on ``calendar``): an amount, ``DYNAMIC``, or ``None``."""
+    if budget is not None:
+        return _need(step, budget, False, calendar)
+    return DYNAMIC if isinstance(step.trigger, AtPercent | AtBreach) else None
+
+
+def step_need(step: CompiledStep, state: StageState) -> int | None:
+    """``_need`` for one ticket's stage."""
+    resolved, clock = state.resolved, state.clock
+    if resolved is None or resolved.budget is None or clock is None:
+        return None
+    return _need(step, resolved.budget, resolved.fixed is not None, clock.calendar)
 
 
 def ran_before_pause(clock: Clock) -> int | None:

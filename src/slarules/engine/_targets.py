@@ -62,8 +62,6 @@ def resolve_target(target: CompiledTarget, start: int, events: Mapping[str, int]
         return Resolved(target.budget, None)
     cal = target.calendar
     t = target.target
-    if isinstance(t, Duration):  # pragma: no cover - compiled into target.budget
-        return Resolved(t.delta // _US, None)
     if isinstance(t, BusinessDays):
         return Resolved(_budget_until(cal, start, cal._add_days_us(start, t.days)), None)
     if isinstance(t, CalendarDays):
