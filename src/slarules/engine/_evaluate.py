@@ -147,7 +147,7 @@ def run(
     else:
         known, planned = statuses, None
     tz = plan.zone
-    ctx = Context(events, priority, now, tz, known, planned, env_with_status)
+    ctx = Context(events, now, tz, known, planned, env_with_status)
     states: list[StageState] = []
     results: dict[str, StageResult] = {}
     started: list[int] = []  # stages with a clock: their calendars' coverage warnings count

@@ -69,12 +69,11 @@ def _pause_test(
 class Context:
     """What every stage of one evaluation shares (instants in microseconds)."""
 
-    __slots__ = ("events", "known", "make_env", "now", "planned", "priority", "starts", "tz")
+    __slots__ = ("events", "known", "make_env", "now", "planned", "starts", "tz")
 
     def __init__(
         self,
         events: Mapping[str, int],
-        priority: str,
         now: int,
         tz: ZoneInfo,
         known: Sequence[tuple[int, str]],
@@ -82,7 +81,6 @@ class Context:
         make_env: Callable[[str | None], Env],
     ) -> None:
         self.events = events
-        self.priority = priority
         self.now = now
         self.tz = tz  # the zone of the answer's datetimes
         self.known = known  # the status changes up to now

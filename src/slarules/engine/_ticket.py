@@ -106,12 +106,7 @@ class Ticket(BaseModel):
 
     def status_at(self, at: datetime) -> str | None:
         """The status the ticket was in at ``at`` (``None`` before the first change)."""
-        current = None
-        for change in self.statuses:
-            if change.at > at:
-                break
-            current = change.status
-        return current
+        return status_at(instants(self).statuses, to_us(at, "at"))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of the design, with ISO 8601 instants."""
@@ -168,19 +163,6 @@ class Prepared:
     @property
     def events(self) -> dict[str, datetime]:
         return {name: _EPOCH + _US * us for name, us in self.instants.events.items()}
-
-    def to_ticket(self) -> Ticket:
-        """The equal validated ``Ticket``."""
-        return Ticket(
-            id=self.id,
-            fields=dict(self.fields),
-            events=self.events,
-            statuses=tuple(
-                StatusChange(at=_EPOCH + _US * at, status=status)
-                for at, status in self.instants.statuses
-            ),
-            done=self.done,
-        )
 
 
 TicketLike = Ticket | Prepared
