@@ -118,34 +118,35 @@ def _values(array: pa.Array) -> list[Any]:
         ]
         if not names:
             rows = [{} for _ in range(len(array))]
-        if array.null_count:
-            valid = array.is_valid().to_pylist()
-            rows = [r if ok else None for r, ok in zip(rows, valid, strict=True)]
-        return rows
+        return _nulls(array, rows)
     if pa.types.is_map(typ):
         # as to_pylist gives them (lists of (key, value) pairs), but instants as _instants
         # reads them: one out of range is a message for its ticket, not an OverflowError
-        offsets = array.offsets.to_pylist()
-        base, end = offsets[0], offsets[-1]
+        offsets, base, end = _offsets(array)
         keys = _values(array.keys.slice(base, end - base))
         items = _values(array.items.slice(base, end - base))
         pairs = list(zip(keys, items, strict=True))
-        maps: list[Any] = [pairs[a - base : b - base] for a, b in pairwise(offsets)]
-        if array.null_count:
-            valid = array.is_valid().to_pylist()
-            maps = [x if ok else None for x, ok in zip(maps, valid, strict=True)]
-        return maps
+        return _nulls(array, [pairs[a - base : b - base] for a, b in pairwise(offsets)])
     if pa.types.is_list(typ) or pa.types.is_large_list(typ):
-        offsets = array.offsets.to_pylist()
-        base, end = offsets[0], offsets[-1]
+        offsets, base, end = _offsets(array)
         items = _values(array.values.slice(base, end - base))
-        lists: list[Any] = [items[a - base : b - base] for a, b in pairwise(offsets)]
-        if array.null_count:
-            valid = array.is_valid().to_pylist()
-            lists = [x if ok else None for x, ok in zip(lists, valid, strict=True)]
-        return lists
+        return _nulls(array, [items[a - base : b - base] for a, b in pairwise(offsets)])
     values: list[Any] = array.to_pylist()
     return values
+
+
+def _offsets(array: pa.Array) -> tuple[list[int], int, int]:
+    """A list or map column's offsets, and the first and last of them."""
+    offsets: list[int] = array.offsets.to_pylist()
+    return offsets, offsets[0], offsets[-1]
+
+
+def _nulls(array: pa.Array, values: list[Any]) -> list[Any]:
+    """``values``, one per row of ``array``, with ``None`` for its null rows."""
+    if not array.null_count:
+        return values
+    valid = array.is_valid().to_pylist()
+    return [v if ok else None for v, ok in zip(values, valid, strict=True)]
 
 
 def _pylist(column: pa.ChunkedArray | pa.Array) -> list[Any]:

@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any, cast
 from slarules.engine._ticket import Prepared
 
 from . import _convert as convert
-from ._convert import TICKET_COLUMNS, ArrowRecords, _mapping, _pylist, _values, records_of
+from ._convert import (
+    TICKET_COLUMNS,
+    ArrowRecords,
+    _mapping,
+    _offsets,
+    _pylist,
+    _values,
+    records_of,
+)
 from ._deps import require
 from ._records import Record
 
@@ -197,8 +205,7 @@ def _events(array: pa.Array, n: int, bad: set[int], check: bool) -> list[dict[st
                 columns.append(_micros(child, bad, None, check))
         return _dicts(names, columns, n)
     # a map: per row, a list of (name, instant) pairs; a later pair wins, as in a dict
-    offsets: list[int] = array.offsets.to_pylist()
-    base, end = offsets[0], offsets[-1]
+    offsets, base, end = _offsets(array)
     keys: list[str] = array.keys.slice(base, end - base).to_pylist()
     owners = _owners(offsets)
     when = _micros(array.items.slice(base, end - base), bad, owners, check)
@@ -218,8 +225,7 @@ def _list_parts(array: pa.Array) -> tuple[list[int], int, pa.Array] | None:
     pa = require("pyarrow")
     if pa.types.is_null(array.type) or pa.types.is_null(array.type.value_type):
         return None
-    offsets: list[int] = array.offsets.to_pylist()
-    base, end = offsets[0], offsets[-1]
+    offsets, base, end = _offsets(array)
     if end == base:
         return None
     return offsets, base, array.values.slice(base, end - base)
