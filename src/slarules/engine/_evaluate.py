@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledPolicy, CompiledStep
@@ -35,7 +36,7 @@ from ._stages import Context, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
-__all__ = ["choose_priority", "evaluate", "instant", "instant_us", "run"]
+__all__ = ["Facts", "choose_priority", "evaluate", "facts", "instant", "instant_us", "run"]
 
 
 _NO_EVENTS: Mapping[str, datetime] = MappingProxyType({})
@@ -122,6 +123,21 @@ def evaluate(policy: CompiledPolicy, ticket: TicketLike, at: datetime) -> Evalua
     return run(policy, ticket, at)[0]
 
 
+class Facts(NamedTuple):
+    """An evaluation as the engine holds it: instants and durations in integer
+    microseconds, for bulk evaluation to turn into columns without a datetime per value.
+
+    ``states`` are in the policy's stage order; ``actions`` are the due actions in the
+    order ``Evaluation.actions`` has them.
+    """
+
+    ticket_id: str
+    priority: str
+    states: list[StageState]
+    actions: list[Action]
+    next_at: int | None
+
+
 def run(
     policy: CompiledPolicy, ticket: TicketLike, at: datetime
 ) -> tuple[Evaluation, list[StageState]]:
@@ -130,6 +146,39 @@ def run(
     The arithmetic runs on integer UTC microseconds; datetimes appear only in the answer.
     """
     now = instant_us(at)
+    results: dict[str, StageResult] = {}
+    choice, plan, states, started, actions, nxt = _run(policy, ticket, now, results)
+    tz = plan.zone
+    answer = evaluation(
+        policy.id,
+        policy.version,
+        policy.content_hash,
+        ticket.id,
+        from_us(now, tz),
+        choice.id,
+        choice,
+        MappingProxyType(results),
+        tuple(actions),
+        from_us(nxt, tz) if nxt is not None else None,
+        plan.warnings(tuple(started), now) if plan.may_warn else (),
+    )
+    return answer, states
+
+
+def facts(policy: CompiledPolicy, ticket: TicketLike, now: int) -> Facts:
+    """What ``evaluate`` answers at ``now`` (UTC microseconds), as integers; no warnings."""
+    choice, _, states, _, actions, nxt = _run(policy, ticket, now, None)
+    return Facts(ticket.id, choice.id, states, actions, nxt)
+
+
+def _run(
+    policy: CompiledPolicy, ticket: TicketLike, now: int, results: dict[str, StageResult] | None
+) -> tuple[PriorityChoice, _Plan, list[StageState], list[int], list[Action], int | None]:
+    """Choose the priority, run each stage's clock, walk the ladders, find the next change.
+
+    Also returns the stages with a clock whose calendars' coverage warnings count.
+    With ``results``, each stage's ``StageResult`` is built too and put there by name.
+    """
     fields = policy.fields.validate(ticket.fields, ticket_id=ticket.id)
     choice = choose_priority(policy, fields, ticket.id)
     priority = choice.id
@@ -147,9 +196,8 @@ def run(
     else:
         known, planned = statuses, None
     tz = plan.zone
-    ctx = Context(events, now, tz, known, planned, env_with_status)
+    ctx = Context(events, now, tz, known, planned, env_with_status, results is not None)
     states: list[StageState] = []
-    results: dict[str, StageResult] = {}
     started: list[int] = []  # stages with a clock: their calendars' coverage warnings count
     names = plan.names
     programs = plan.programs  # one per stage, in order (indexing: zip(strict=) costs more)
@@ -159,25 +207,13 @@ def run(
         if state.clock is not None and plan.may_warn:
             started.append(index)
         states.append(state)
-        results[names[index]] = state.result
+        if results is not None:
+            results[names[index]] = state.result  # type: ignore[assignment]  # answer=True
     actions, upcoming = _ladders(
         states, plan.ladders, ticket.id, ticket.done, inst, now, env_at, tz
     )
     nxt = _next_change(states, inst, now, upcoming, plan.stage_conditions)
-    answer = evaluation(
-        policy.id,
-        policy.version,
-        policy.content_hash,
-        ticket.id,
-        from_us(now, tz),
-        priority,
-        choice,
-        MappingProxyType(results),
-        tuple(actions),
-        from_us(nxt, tz) if nxt is not None else None,
-        plan.warnings(tuple(started), now) if plan.may_warn else (),
-    )
-    return answer, states
+    return choice, plan, states, started, actions, nxt
 
 
 # a stage's steps, each with its rule (None: a repeating step), key suffix, condition, and
@@ -406,7 +442,7 @@ def _next_change(
         clock = state.clock
         if clock is None:
             start = events.get(stage.start)
-            if start is not None and start > at and state.result.status is _PENDING:
+            if start is not None and start > at and state.status is _PENDING:
                 candidates.append(start)
             continue
         if clock.stop is not None:

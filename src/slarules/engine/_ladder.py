@@ -234,8 +234,7 @@ def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str
         return step.reason
     stage = state.stage
     label = stage.title or stage.name.replace("_", " ")
-    result = state.result
-    target = result.target or "no"
+    target = state.target or "no"
     tz = step.calendar.timezone
     due = _local(state.deadline, tz)
     trigger = step.trigger

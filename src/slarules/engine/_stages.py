@@ -1,7 +1,9 @@
 """Evaluate one stage of one ticket at one instant: its clock, deadline and status.
 
-Instants are integer UTC microseconds (see ``_clock``); the ``StageResult`` it returns
-holds datetimes in the policy's zone and timedeltas, as the public answer does.
+Instants are integer UTC microseconds (see ``_clock``). A stage program answers a
+``StageState`` of integers; ``stage_result`` turns it into the public ``StageResult``
+(datetimes in the policy's zone, timedeltas), and bulk evaluation turns the integers into
+Arrow columns directly.
 """
 
 from __future__ import annotations
@@ -35,16 +37,30 @@ _US = timedelta(microseconds=1)  # _US * n: twice as fast as timedelta(microseco
 
 
 class StageState(NamedTuple):
-    """Everything the ladder and the next-evaluation search need about one stage."""
+    """One stage at the evaluation instant, in integer microseconds: what the answer shows
+    (``status`` to ``paused``) and what the ladder and the next-evaluation search need.
+
+    ``result`` is the public answer for the stage; bulk evaluation, which reads the
+    integers, goes without it (``Context.answer``) unless the stage has no clock (skipped
+    or pending: the same answer for every ticket).
+    """
 
     stage: CompiledStage
-    result: StageResult
+    status: StageStatus
+    target: str | None = None  # the target as the policy writes it
+    calendar: str | None = None  # the name of the target's calendar
+    start: int | None = None  # the start event
+    shown: int | None = None  # the deadline shown (None while paused with time left)
+    stop: int | None = None  # the stop event, when it has happened
+    elapsed: int = 0  # working time the clock ran until its stop (or until the instant)
+    budget: int | None = None  # the target as working time, when it is one
+    paused: int = 0  # time spent paused until the stop (or the instant)
     clock: Clock | None = None
     resolved: Resolved | None = None
-    deadline: int | None = None
+    deadline: int | None = None  # the deadline, also while paused (the clock as it stands)
     pauses: Callable[[str], bool] | None = None
     planned: Clock | None = None  # the clock with the status changes after the instant too
-    elapsed: int = 0  # working time the clock ran until its stop (or until the instant)
+    result: StageResult | None = None  # for a stage without a clock: its answer
 
 
 def _pause_test(
@@ -69,7 +85,7 @@ def _pause_test(
 class Context:
     """What every stage of one evaluation shares (instants in microseconds)."""
 
-    __slots__ = ("events", "known", "make_env", "now", "planned", "starts", "tz")
+    __slots__ = ("answer", "events", "known", "make_env", "now", "planned", "starts", "tz")
 
     def __init__(
         self,
@@ -79,6 +95,7 @@ class Context:
         known: Sequence[tuple[int, str]],
         planned: Sequence[tuple[int, str]] | None,
         make_env: Callable[[str | None], Env],
+        answer: bool = True,
     ) -> None:
         self.events = events
         self.now = now
@@ -86,6 +103,7 @@ class Context:
         self.known = known  # the status changes up to now
         self.planned = planned  # all of them, when some lie after now
         self.make_env = make_env
+        self.answer = answer  # whether each stage's StageResult is built
         self.starts: dict[int, datetime] = {}  # stages often start together: convert once
 
 
@@ -102,7 +120,7 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
     restarts the clock (a priority change), if the policy says so.
     """
     name = stage.name
-    skipped = StageState(stage, StageResult(name, _SKIPPED))
+    skipped = StageState(stage, _SKIPPED, result=StageResult(name, _SKIPPED))
     target = stage.targets.get(priority)
     if target is None:
 
@@ -111,7 +129,13 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
 
         return not_for_this_priority
     source, calendar_name, calendar = target.source, target.calendar_name, target.calendar
-    pending = StageState(stage, StageResult(name, _PENDING, target=source, calendar=calendar_name))
+    pending = StageState(
+        stage,
+        _PENDING,
+        source,
+        calendar_name,
+        result=StageResult(name, _PENDING, target=source, calendar=calendar_name),
+    )
     start_event, stop_event = stage.start, stage.stop
     plain = resolve_target(target, 0, {}) if target.budget is not None else None
     pausable = bool(stage.pause_statuses) or stage.pause_when is not None
@@ -164,27 +188,47 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
                 shown_deadline = None  # depends on when the clock resumes
         else:
             status = _RUNNING
-        tz = ctx.tz
-        started_at = ctx.starts.get(start)
-        if started_at is None:
-            started_at = ctx.starts[start] = from_us(start, tz)
-        result = stage_result(
-            name,
-            status,
-            source,
-            calendar_name,
-            started_at,
-            None if shown_deadline is None else from_us(shown_deadline, tz),
-            None if stop is None else from_us(stop, tz),
-            _US * elapsed,
-            None if budget is None else _US * (budget - elapsed),
-            None if budget is None else elapsed / budget if budget > 0 else 1.0,
-            _US * clock.paused_time(end) if clock.pauses else _ZERO,
-        )
+        paused = clock.paused_time(end) if clock.pauses else 0
+        result = None
+        if ctx.answer:
+            tz = ctx.tz
+            started_at = ctx.starts.get(start)
+            if started_at is None:
+                started_at = ctx.starts[start] = from_us(start, tz)
+            result = stage_result(
+                name,
+                status,
+                source,
+                calendar_name,
+                started_at,
+                None if shown_deadline is None else from_us(shown_deadline, tz),
+                None if stop is None else from_us(stop, tz),
+                _US * elapsed,
+                None if budget is None else _US * (budget - elapsed),
+                None if budget is None else elapsed / budget if budget > 0 else 1.0,
+                _US * paused if paused else _ZERO,
+            )
         planned = None
         if ctx.planned is not None and pauses is not None and stop is None:
             planned = build_clock(calendar, clock_start, stop, ctx.planned, pauses)
-        state = (stage, result, clock, resolved, deadline, pauses, planned, elapsed)
+        state = (
+            stage,
+            status,
+            source,
+            calendar_name,
+            start,
+            shown_deadline,
+            stop,
+            elapsed,
+            budget,
+            paused,
+            clock,
+            resolved,
+            deadline,
+            pauses,
+            planned,
+            result,
+        )
         return _tuple(StageState, state)
 
     return program
