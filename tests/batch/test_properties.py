@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 pa = pytest.importorskip("pyarrow")
 
-from slarules import TicketError  # noqa: E402
+from slarules import TicketError, load_policy  # noqa: E402
 from slarules.batch import evaluate_batch  # noqa: E402
+from slarules.batch._tables import result_tables  # noqa: E402
+from slarules.testing import instants as when  # noqa: E402
+from slarules.testing import tickets as generated  # noqa: E402
+from tests.builders import BASE, make_policy  # noqa: E402
 
-from .helpers import POLICY, expected_action_rows, expected_stage_rows  # noqa: E402
+from .helpers import POLICY, ROOT, expected_action_rows, expected_stage_rows  # noqa: E402
 
 ORIGIN = datetime(2025, 9, 28, tzinfo=UTC)
 EVENTS = ["created", "first_response", "support_engaged", "solution_provided", "closed"]
@@ -116,3 +121,66 @@ def test_batch_equals_policy_evaluate(batch: list[dict[str, Any]], at: datetime,
     assert result.stages.to_pylist() == expected_stage_rows(POLICY, good, at)
     assert result.actions.to_pylist() == expected_action_rows(POLICY, good, at)
     assert result.errors.column("error").to_pylist() == errors
+
+
+BUNDLED = sorted((ROOT / "policies").glob("*.yaml"))
+BUNDLED = [p for p in BUNDLED if not p.name.endswith(".test.yaml")]
+
+
+def _typed(ticket: dict[str, Any]) -> dict[str, Any]:
+    """A generated ticket with its instants as aware datetimes (timestamp columns)."""
+    return {
+        **ticket,
+        "events": {k: datetime.fromisoformat(v) for k, v in ticket.get("events", {}).items()},
+        "statuses": [
+            {**s, "at": datetime.fromisoformat(s["at"])} for s in ticket.get("statuses", [])
+        ],
+    }
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_every_bundled_policy_batch_equals_policy_evaluate(path: Path) -> None:
+    """The engine's integer answer (evaluate_batch) and the public answer turned into
+    tables (result_tables) both equal policy.evaluate, on every bundled policy."""
+    policy = load_policy(path)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(generated(policy), min_size=1, max_size=6), when(policy))
+    def check(batch: list[dict[str, Any]], at: datetime) -> None:
+        expected_stages = expected_stage_rows(policy, batch, at)
+        expected_actions = expected_action_rows(policy, batch, at)
+        for rows in (batch, list(map(_typed, batch))):
+            try:
+                table = pa.Table.from_pylist(rows)
+            except (OverflowError, pa.ArrowInvalid):  # a value Arrow cannot hold (2**63)
+                assume(False)
+            result = evaluate_batch(policy, table, at)
+            assert result.stages.to_pylist() == expected_stages
+            assert result.actions.to_pylist() == expected_actions
+        public = result_tables([policy.evaluate(t, at=at) for t in batch], [])
+        assert public.stages.to_pylist() == expected_stages
+        assert public.actions.to_pylist() == expected_actions
+
+    check()
+
+
+def test_durations_beyond_float_precision_are_still_exact() -> None:
+    """Working time beyond 2**53 µs (285 years, where float64 stops holding every µs): the
+    seconds are still exactly timedelta.total_seconds()."""
+    policy = make_policy(
+        calendars={**BASE["calendars"], "always": {"hours": "24x7"}},
+        stage_response={
+            "start": "created",
+            "stop": "responded",
+            "calendar": "always",
+            "target": {"urgent": "30m", "routine": "40000d"},
+        },
+    )
+    at = datetime(9000, 1, 1, 0, 0, 0, 1, tzinfo=UTC)
+    batch = [
+        {"id": "A", "fields": {"level": "urgent"}, "events": {"created": "0001-01-01T00:00Z"}},
+        {"id": "B", "fields": {"level": "routine"}, "events": {"created": "8900-01-01T00:00Z"}},
+    ]
+    result = evaluate_batch(policy, pa.Table.from_pylist(batch), at)
+    assert result.stages.to_pylist() == expected_stage_rows(policy, batch, at)
+    assert result.stages.column("elapsed_s")[0].as_py() * 1e6 > 2**53

@@ -273,3 +273,11 @@ def test_the_collector_is_restored() -> None:
         assert not gc.isenabled()  # a collector the host turned off stays off
     finally:
         gc.enable()
+
+
+def test_stage_rows_read_the_engine_states_in_their_field_order() -> None:
+    """The batch transposes the engine's StageState tuples by position."""
+    from slarules.batch._tables import STATE_FIELDS
+    from slarules.engine._stages import StageState
+
+    assert list(StageState._fields[: len(STATE_FIELDS)]) == STATE_FIELDS

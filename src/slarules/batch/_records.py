@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from slarules._errors import TicketError
 from slarules.engine import Evaluation, as_ticket
 from slarules.engine import evaluate as engine_evaluate
-from slarules.engine._ticket import Prepared
+from slarules.engine._evaluate import Facts, instant_us
+from slarules.engine._evaluate import facts as engine_facts
+from slarules.engine._ticket import Prepared, TicketLike
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
@@ -24,11 +26,14 @@ __all__ = [
     "Record",
     "evaluate_items",
     "evaluate_records",
+    "evaluations_at",
+    "facts_at",
     "paused_gc",
     "ticket_error",
 ]
 
 ErrorMode = Literal["raise", "collect"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,27 +153,27 @@ Bad = tuple[int, str | None, str, str]  # a ticket that failed: row, ticket id, 
 def evaluate_items(
     policy: Policy,
     items: Iterable[Prepared | Record],
-    at: datetime,
+    answer: Callable[[TicketLike], T],
     *,
     errors: ErrorMode = "raise",
     hint: str | None = None,
     label: str = "row",
     first_row: int = 0,
-) -> tuple[list[Evaluation], list[Bad]]:
+) -> tuple[list[T], list[Bad]]:
     """``evaluate_records`` for a slice of a batch, without an ``Outcome`` per ticket.
 
-    A ``Prepared`` item (the ``i``-th is row ``first_row + i``, named ``"{label} {row+1}"``)
-    goes straight to the engine, a ``Record`` through ``as_ticket`` and ``policy.evaluate``;
-    the answers, the exceptions raised and the messages collected are the same.
+    ``answer(ticket)`` evaluates one ticket: ``evaluations_at`` or ``facts_at``. A
+    ``Prepared`` item (the ``i``-th is row ``first_row + i``, named ``"{label} {row+1}"``)
+    goes straight to it, a ``Record`` through ``as_ticket`` first, as ``policy.evaluate``
+    does; the answers, the exceptions raised and the messages collected are the same.
     """
-    compiled = policy.compiled
-    evaluations: list[Evaluation] = []
+    answers: list[T] = []
     bad: list[Bad] = []
-    append = evaluations.append
+    append = answers.append
     for i, item in enumerate(items):
         if type(item) is Prepared:
             try:
-                append(engine_evaluate(compiled, item, at))
+                append(answer(item))
                 continue
             except Exception as exc:
                 row = first_row + i
@@ -179,7 +184,7 @@ def evaluate_items(
             try:
                 if record.problem is not None:
                     raise TicketError(record.problem, ticket_id=record.ticket_id)
-                append(policy.evaluate(as_ticket(record.data), at=at))
+                append(answer(as_ticket(record.data)))
                 continue
             except Exception as exc:
                 problem = exc
@@ -188,4 +193,26 @@ def evaluate_items(
                 raise ticket_error(record, problem, hint) from None
             raise problem
         bad.append((record.row, record.ticket_id, record.where, _message(record, problem, hint)))
-    return evaluations, bad
+    return answers, bad
+
+
+def evaluations_at(policy: Policy, at: datetime) -> Callable[[TicketLike], Evaluation]:
+    """``evaluate_items``' answer: the ``Evaluation`` of each ticket at ``at``."""
+    compiled = policy.compiled
+
+    def answer(ticket: TicketLike) -> Evaluation:
+        return engine_evaluate(compiled, ticket, at)
+
+    return answer
+
+
+def facts_at(policy: Policy, at: datetime) -> Callable[[TicketLike], Facts]:
+    """``evaluate_items``' answer: each ticket's evaluation at ``at`` as the engine's
+    integers (what the Arrow tables are made of)."""
+    compiled = policy.compiled
+    now = instant_us(at)
+
+    def answer(ticket: TicketLike) -> Facts:
+        return engine_facts(compiled, ticket, now)
+
+    return answer

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from itertools import chain, islice
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from slarules.calendar._localtime import to_us
 from slarules.engine import instant
 
 from ._convert import NAIVE_HINT, check_tickets, naive_columns, records_from_arrow
 from ._deps import require
-from ._records import Bad, ErrorMode, Outcome, evaluate_items, paused_gc
+from ._records import Bad, ErrorMode, Outcome, evaluate_items, facts_at, paused_gc
 from ._schema import actions_schema, errors_schema, stages_schema
 from ._typed import slices
 
@@ -21,12 +24,14 @@ if TYPE_CHECKING:
 
     from slarules._policy import Policy
     from slarules.engine import Action, Evaluation, StageResult
+    from slarules.engine._evaluate import Facts
 
 __all__ = [
     "BatchResult",
     "concat_results",
     "evaluate_batch",
     "evaluate_table",
+    "fact_tables",
     "outcome_tables",
     "result_tables",
 ]
@@ -81,13 +86,85 @@ def _spread(values: pa.Array, counts: list[int]) -> pa.Array:
     return values.take(pa.array(rows, pa.int32()))
 
 
-def _stage_table(evaluations: list[Evaluation]) -> pa.Table:
-    """Column by column, from Python lists turned into Arrow once each."""
-    pa = require("pyarrow")
-    pc = require("pyarrow.compute")
-    schema = stages_schema()
-    if not evaluations:
-        return schema.empty_table()
+_EXACT = 2**53  # µs: below it, µs / 1e6 in float64 is exactly timedelta.total_seconds()
+
+
+class _Rows(NamedTuple):
+    """The stage rows of a slice as columns of Python values, instants and durations in
+    integer UTC microseconds.
+
+    Per ticket: ``ids``, ``priorities``, ``nexts`` and ``counts`` (its number of stage
+    rows); per row the rest. A row whose stage has not started (``start`` is None) has
+    no elapsed or paused time, whatever those columns hold; ``budget`` is the target as
+    working time (None: the target is a fixed instant, or there is none).
+    """
+
+    ids: Sequence[str]
+    priorities: Sequence[str]
+    nexts: Sequence[int | None]
+    counts: list[int]
+    stages: Sequence[str]
+    status: Sequence[str]
+    target: Sequence[str | None]
+    calendar: Sequence[str | None]
+    start: Sequence[int | None]
+    deadline: Sequence[int | None]
+    stop: Sequence[int | None]
+    elapsed: Sequence[int | None]
+    budget: Sequence[int | None]
+    paused: Sequence[int | None]
+
+
+_NAME = attrgetter("name")
+# the leading fields of the engine's StageState, in order (tests/batch/test_tables.py)
+STATE_FIELDS = [
+    "stage",
+    "status",
+    "target",
+    "calendar",
+    "start",
+    "shown",
+    "stop",
+    "elapsed",
+    "budget",
+    "paused",
+]
+
+
+def _rows_of_facts(facts: list[Facts]) -> _Rows:
+    """The engine's integers, transposed (``zip(*...)`` in C, no loop per value here)."""
+    ids, priorities, states, _, nexts = zip(*facts, strict=True)
+    counts = [len(s) for s in states]
+    flat = list(chain.from_iterable(states))
+    stage, status, target, calendar, start, shown, stop, elapsed, budget, paused = islice(
+        zip(*flat, strict=True), len(STATE_FIELDS)
+    )
+    stages = list(map(_NAME, stage))
+    return _Rows(
+        ids,
+        priorities,
+        nexts,
+        counts,
+        stages,
+        status,
+        target,
+        calendar,
+        start,
+        shown,
+        stop,
+        elapsed,
+        budget,
+        paused,
+    )
+
+
+def _us(value: datetime | None) -> int | None:
+    return None if value is None else to_us(value)
+
+
+def _rows_of_evaluations(evaluations: list[Evaluation]) -> _Rows:
+    """Public answers back to integers (``outcome_tables``; the engine hands the batch
+    its integers directly)."""
     results: list[StageResult] = []
     names: list[str] = []
     counts: list[int] = []
@@ -96,49 +173,122 @@ def _stage_table(evaluations: list[Evaluation]) -> pa.Table:
         results.extend(stages.values())
         names.extend(stages)
         counts.append(len(stages))
+    elapsed = [None if r.elapsed is None else r.elapsed // _US_DELTA for r in results]
+    remaining = [None if r.remaining is None else r.remaining // _US_DELTA for r in results]
+    return _Rows(
+        ids=[ev.ticket_id for ev in evaluations],
+        priorities=[ev.priority for ev in evaluations],
+        nexts=[_us(ev.next_evaluation_at) for ev in evaluations],
+        counts=counts,
+        stages=names,
+        status=[r.status for r in results],
+        target=[r.target for r in results],
+        calendar=[r.calendar for r in results],
+        start=[_us(r.started_at) for r in results],
+        deadline=[_us(r.deadline) for r in results],
+        stop=[_us(r.stopped_at) for r in results],
+        elapsed=elapsed,
+        budget=[
+            None if e is None or r is None else e + r
+            for e, r in zip(elapsed, remaining, strict=True)
+        ],
+        paused=[None if r.paused is None else r.paused // _US_DELTA for r in results],
+    )
+
+
+_US_DELTA = timedelta(microseconds=1)
+
+
+def _largest(values: pa.Array) -> int:
+    """The largest absolute value of an integer array (0 when all are null)."""
+    pc = require("pyarrow.compute")
+    return int(pc.max(pc.abs_checked(values)).as_py() or 0)
+
+
+def _python_derived(rows: _Rows) -> tuple[list[float | None], ...]:
+    """Elapsed, remaining, used and paused, computed in Python: exact at any size."""
+    elapsed_s: list[float | None] = []
+    remaining_s: list[float | None] = []
+    used: list[float | None] = []
+    paused_s: list[float | None] = []
+    for start, elapsed, budget, paused in zip(
+        rows.start, rows.elapsed, rows.budget, rows.paused, strict=True
+    ):
+        if start is None or elapsed is None:
+            elapsed_s.append(None)
+            paused_s.append(None)
+            remaining_s.append(None)
+            used.append(None)
+            continue
+        elapsed_s.append(elapsed / 1_000_000)
+        paused_s.append(None if paused is None else paused / 1_000_000)
+        remaining_s.append(None if budget is None else (budget - elapsed) / 1_000_000)
+        used.append(None if budget is None else elapsed / budget if budget > 0 else 1.0)
+    return elapsed_s, remaining_s, used, paused_s
+
+
+def _stage_table(rows: _Rows) -> pa.Table:
+    """Column by column: each column of Python values turned into Arrow once, and the
+    derived ones (remaining, used, seconds) computed on the Arrow arrays."""
+    pa = require("pyarrow")
+    pc = require("pyarrow.compute")
+    schema = stages_schema()
+    if not rows.ids:
+        return schema.empty_table()
     ts = schema.field("started_at").type
-    us = pa.duration("us")
+    i64, f64 = pa.int64(), pa.float64()
+    started = pa.array(rows.start, ts)
+    not_started = started.is_null()
+    elapsed = pc.if_else(not_started, None, pa.array(rows.elapsed, i64))
+    paused = pc.if_else(not_started, None, pa.array(rows.paused, i64))
+    budget = pa.array(rows.budget, i64)  # a budget beyond int64 µs has no deadline to show
+    remaining = pc.subtract_checked(budget, elapsed)
+    if all(_largest(a) < _EXACT for a in (elapsed, paused, remaining)):
+        elapsed_s, paused_s, remaining_s = (
+            pc.divide(a.cast(f64), 1e6) for a in (elapsed, paused, remaining)
+        )
+        used = pc.if_else(
+            pc.greater(budget, 0), pc.divide(elapsed.cast(f64), budget.cast(f64)), 1.0
+        )
+    else:  # one by one, with Python's exact int / int
+        elapsed_s, remaining_s, used, paused_s = (
+            pa.array(values, f64) for values in _python_derived(rows)
+        )
+    counts = rows.counts
 
-    def seconds(values: list[timedelta | None]) -> Any:
-        # int microseconds / 1e6 is exactly timedelta.total_seconds() up to 2**53 µs
-        try:
-            return pc.divide(pa.array(values, us).cast(pa.int64()), 1e6)
-        except pa.ArrowInvalid:  # longer than 285 years: one by one
-            return pa.array([v if v is None else v.total_seconds() for v in values], pa.float64())
-
-    def per_ticket(values: list[Any], typ: Any) -> Any:
+    def per_ticket(values: Sequence[Any], typ: Any) -> Any:
         return _spread(pa.array(values, typ), counts)
 
     columns = [
-        per_ticket([ev.ticket_id for ev in evaluations], pa.string()),
-        per_ticket([ev.priority for ev in evaluations], pa.string()),
-        pa.array(names, pa.string()),
-        pa.array([r.status for r in results], pa.string()),  # a StrEnum: its value
-        pa.array([r.target for r in results], pa.string()),
-        pa.array([r.calendar for r in results], pa.string()),
-        pa.array([r.started_at for r in results], ts),
-        pa.array([r.deadline for r in results], ts),
-        pa.array([r.stopped_at for r in results], ts),
-        seconds([r.elapsed for r in results]),
-        seconds([r.remaining for r in results]),
-        pa.array([r.used for r in results], pa.float64()),
-        seconds([r.paused for r in results]),
-        per_ticket([ev.next_evaluation_at for ev in evaluations], ts),
+        per_ticket(rows.ids, pa.string()),
+        per_ticket(rows.priorities, pa.string()),
+        pa.array(rows.stages, pa.string()),
+        pa.array(rows.status, pa.string()),  # a StrEnum: its value
+        pa.array(rows.target, pa.string()),
+        pa.array(rows.calendar, pa.string()),
+        started,
+        pa.array(rows.deadline, ts),
+        pa.array(rows.stop, ts),
+        elapsed_s,
+        remaining_s,
+        used,
+        paused_s,
+        per_ticket(rows.nexts, ts),
     ]
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _action_table(evaluations: list[Evaluation]) -> pa.Table:
-    """The due actions, column by column; a step's data is written as JSON once."""
+def _action_table(due: list[tuple[str, Sequence[Action]]]) -> pa.Table:
+    """The due actions of each ticket id, column by column; a step's data is written as
+    JSON once."""
     pa = require("pyarrow")
     schema = actions_schema()
     actions: list[Action] = []
     ids: list[str] = []
-    for ev in evaluations:
-        due = ev.actions
-        if due:
-            actions.extend(due)
-            ids.extend([ev.ticket_id] * len(due))
+    for tid, some in due:
+        if some:
+            actions.extend(some)
+            ids.extend([tid] * len(some))
     if not actions:
         return schema.empty_table()
     texts: dict[int, str] = {}  # by id(): the mappings are alive while this runs
@@ -170,8 +320,25 @@ def result_tables(
 ) -> BatchResult:
     """The three tables of evaluations and of the tickets that failed."""
     return BatchResult(
-        stages=_stage_table(evaluations),
-        actions=_action_table(evaluations) if actions else actions_schema().empty_table(),
+        stages=_stage_table(_rows_of_evaluations(evaluations)),
+        actions=(
+            _action_table([(ev.ticket_id, ev.actions) for ev in evaluations])
+            if actions
+            else actions_schema().empty_table()
+        ),
+        errors=_table(list(bad), errors_schema()),
+    )
+
+
+def fact_tables(facts: list[Facts], bad: list[Bad], *, actions: bool = True) -> BatchResult:
+    """``result_tables`` of the engine's integers (what ``evaluate_batch`` builds)."""
+    return BatchResult(
+        stages=_stage_table(_rows_of_facts(facts)) if facts else stages_schema().empty_table(),
+        actions=(
+            _action_table([(f.ticket_id, f.actions) for f in facts if f.actions])
+            if actions
+            else actions_schema().empty_table()
+        ),
         errors=_table(list(bad), errors_schema()),
     )
 
@@ -222,12 +389,13 @@ def evaluate_batch(
     hint = NAIVE_HINT.format(column=", ".join(naive)) if naive else None
     parts: list[BatchResult] = []
     records = records_from_arrow(tickets, source=source, first_row=first_row)
+    answer = facts_at(policy, at)
     for read, label, first in slices(records):
         with paused_gc():
-            evaluations, bad = evaluate_items(
-                policy, read(), at, errors=errors, hint=hint, label=label, first_row=first
+            facts, bad = evaluate_items(
+                policy, read(), answer, errors=errors, hint=hint, label=label, first_row=first
             )
-            parts.append(result_tables(evaluations, bad, actions=actions))
+            parts.append(fact_tables(facts, bad, actions=actions))
     return concat_results(parts)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import _convert as convert
 from ._convert import ArrowRecords
-from ._records import Record, evaluate_items, paused_gc
+from ._records import Record, evaluate_items, evaluations_at, facts_at, paused_gc
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
@@ -55,19 +55,25 @@ def _add(
     first: int = 0,
 ) -> None:
     result.count += len(items)
-    evaluations, bad = evaluate_items(
-        policy, items, at, errors="collect", label=label, first_row=first
-    )
+    if output == "arrow":
+        from ._tables import fact_tables
+
+        facts, bad = evaluate_items(
+            policy, items, facts_at(policy, at), errors="collect", label=label, first_row=first
+        )
+        tables.append(fact_tables(facts, [], actions=False).stages)
+    else:
+        answer = evaluations_at(policy, at)
+        evaluations, bad = evaluate_items(
+            policy, items, answer, errors="collect", label=label, first_row=first
+        )
+        if output == "evaluations":
+            result.evaluations.extend(_picklable(ev) for ev in evaluations)
+        else:
+            lines = (json.dumps(ev.to_dict(), ensure_ascii=False) for ev in evaluations)
+            result.lines.extend(lines)
     for _, _, where, error in bad:
         result.errors.append((where, error or "cannot be evaluated"))
-    if output == "evaluations":
-        result.evaluations.extend(_picklable(ev) for ev in evaluations)
-    elif output == "jsonl":
-        result.lines.extend(json.dumps(ev.to_dict(), ensure_ascii=False) for ev in evaluations)
-    else:
-        from ._tables import result_tables
-
-        tables.append(result_tables(evaluations, [], actions=False).stages)
 
 
 def evaluate_chunk(
