@@ -184,3 +184,19 @@ def test_durations_beyond_float_precision_are_still_exact() -> None:
     result = evaluate_batch(policy, pa.Table.from_pylist(batch), at)
     assert result.stages.to_pylist() == expected_stage_rows(policy, batch, at)
     assert result.stages.column("elapsed_s")[0].as_py() * 1e6 > 2**53
+
+
+def test_at_the_ends_of_time_the_batch_fails_as_policy_evaluate_does() -> None:
+    """Tickets whose answer holds an instant no datetime can: the same message, per ticket."""
+    from tests.engine.test_ends_of_time import POLICY as ENDS
+
+    at = datetime(9999, 12, 31, 11, tzinfo=UTC)
+    batch = [
+        {"id": "far", "fields": {"level": "routine"}, "events": {"created": "9999-01-01T00:00Z"}},
+        {"id": "near", "fields": {"level": "urgent"}, "events": {"created": "9999-12-31T10:50Z"}},
+    ]
+    with pytest.raises(TicketError, match="the deadline of stage 'response'") as info:
+        ENDS.evaluate(batch[0], at=at)
+    result = evaluate_batch(ENDS, pa.Table.from_pylist(batch), at, errors="collect")
+    assert result.errors.column("error").to_pylist() == [str(info.value)]
+    assert result.stages.to_pylist() == expected_stage_rows(ENDS, batch[1:], at)

@@ -9,11 +9,12 @@ twice (fall back) resolve to their first occurrence.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from slarules._errors import UsageError
 
-__all__ = ["EPOCH", "from_us", "local_date", "to_us", "wall_to_us"]
+__all__ = ["EPOCH", "from_us", "local_date", "showable", "to_us", "wall_to_us"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -50,6 +51,42 @@ def from_us(us: int, zone: tzinfo) -> datetime:
         # the float is within 0.34 µs of the true value and fromtimestamp rounds to the µs
         return _fromtimestamp(us / 1e6, zone)
     return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
+
+
+def _shows(us: int, zone: tzinfo) -> bool:
+    try:
+        from_us(us, zone)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+@cache
+def showable(zone: tzinfo) -> tuple[int, int]:
+    """The first and last microsecond counts ``from_us`` can show in ``zone``: instants
+    whose local time (or UTC time) falls in the years 1 to 9999, as a datetime's must.
+
+    Found by bisection near the ends of the UTC range, so the answer is the one
+    ``from_us`` itself gives whatever offset the zone has there.
+    """
+    day = 86_400_000_000
+    first_utc, last_utc = (
+        to_us(datetime.min.replace(tzinfo=UTC)),
+        to_us(datetime.max.replace(tzinfo=UTC)),
+    )
+
+    def edge(shown: int, not_shown: int) -> int:  # the last shown count from `shown` on
+        while abs(not_shown - shown) > 1:
+            middle = (shown + not_shown) // 2
+            if _shows(middle, zone):
+                shown = middle
+            else:
+                not_shown = middle
+        return shown
+
+    first = first_utc if _shows(first_utc, zone) else edge(first_utc + 2 * day, first_utc)
+    last = last_utc if _shows(last_utc, zone) else edge(last_utc - 2 * day, last_utc)
+    return first, last
 
 
 def local_date(us: int, zone: ZoneInfo) -> date:

@@ -13,9 +13,9 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledPolicy, CompiledStep
-from slarules._errors import TicketError, UsageError
+from slarules._errors import SlaRulesError, TicketError, UsageError
 from slarules.calendar import Calendar
-from slarules.calendar._localtime import from_us, to_us
+from slarules.calendar._localtime import from_us, showable, to_us
 from slarules.conditions import Condition, Env
 
 from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, StageStatus, evaluation
@@ -32,7 +32,7 @@ from ._ladder import (
     ran_before_pause,
     step_need,
 )
-from ._stages import Context, StageProgram, StageState, stage_program
+from ._stages import Context, Limits, StageProgram, StageState, stage_program
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
@@ -147,28 +147,58 @@ def run(
     """
     now = instant_us(at)
     results: dict[str, StageResult] = {}
-    choice, plan, states, started, actions, nxt = _run(policy, ticket, now, results)
-    tz = plan.zone
-    answer = evaluation(
-        policy.id,
-        policy.version,
-        policy.content_hash,
-        ticket.id,
-        from_us(now, tz),
-        choice.id,
-        choice,
-        MappingProxyType(results),
-        tuple(actions),
-        from_us(nxt, tz) if nxt is not None else None,
-        plan.warnings(tuple(started), now) if plan.may_warn else (),
-    )
+    try:
+        choice, plan, states, started, actions, nxt = _run(policy, ticket, now, results)
+        tz = plan.zone
+        answer = evaluation(
+            policy.id,
+            policy.version,
+            policy.content_hash,
+            ticket.id,
+            from_us(now, tz),
+            choice.id,
+            choice,
+            MappingProxyType(results),
+            tuple(actions),
+            from_us(nxt, tz) if nxt is not None else None,
+            plan.warnings(tuple(started), now) if plan.may_warn else (),
+        )
+    except (OverflowError, ValueError) as exc:
+        if not _beyond_time(exc):
+            raise
+        facts(policy, ticket, now)  # raises the error that says which instant
+        raise _beyond_error(exc, ticket.id) from None
     return answer, states
 
 
 def facts(policy: CompiledPolicy, ticket: TicketLike, now: int) -> Facts:
-    """What ``evaluate`` answers at ``now`` (UTC microseconds), as integers; no warnings."""
-    choice, _, states, _, actions, nxt = _run(policy, ticket, now, None)
+    """What ``evaluate`` answers at ``now`` (UTC microseconds), as integers; no warnings.
+
+    It fails where ``evaluate`` would: an instant of the answer that no datetime in the
+    policy's time zone can hold is a ``TicketError`` saying which.
+    """
+    try:
+        choice, _, states, _, actions, nxt = _run(policy, ticket, now, None)
+    except (OverflowError, ValueError) as exc:
+        if not _beyond_time(exc):
+            raise
+        raise _beyond_error(exc, ticket.id) from None
     return Facts(ticket.id, choice.id, states, actions, nxt)
+
+
+def _beyond_time(exc: Exception) -> bool:
+    """Whether ``exc`` is date arithmetic beyond the years 1 to 9999."""
+    if isinstance(exc, SlaRulesError):
+        return False
+    return isinstance(exc, OverflowError) or str(exc).endswith("is out of range")
+
+
+def _beyond_error(exc: Exception, ticket_id: str) -> TicketError:
+    return TicketError(
+        f"an instant of its evaluation falls outside the years 1 to 9999, beyond what a "
+        f"datetime can hold ({exc}); check the ticket's instants and the policy's targets",
+        ticket_id=ticket_id,
+    )
 
 
 def _run(
@@ -177,7 +207,8 @@ def _run(
     """Choose the priority, run each stage's clock, walk the ladders, find the next change.
 
     Also returns the stages with a clock whose calendars' coverage warnings count.
-    With ``results``, each stage's ``StageResult`` is built too and put there by name.
+    With ``results``, each stage's ``StageResult`` is built too and put there by name;
+    without, the instants of the answer are checked against what a datetime can hold.
     """
     fields = policy.fields.validate(ticket.fields, ticket_id=ticket.id)
     choice = choose_priority(policy, fields, ticket.id)
@@ -196,7 +227,14 @@ def _run(
     else:
         known, planned = statuses, None
     tz = plan.zone
-    ctx = Context(events, now, tz, known, planned, env_with_status, results is not None)
+    first, last = plan.shown
+    if not first <= now <= last:
+        raise UsageError(
+            f"at={from_us(now, UTC).isoformat()} falls outside the years 1 to 9999 in "
+            f"the policy's time zone {tz}, beyond what a datetime there can hold"
+        )
+    limits = None if results is not None else Limits(ticket.id, tz, first, last)
+    ctx = Context(events, now, tz, known, planned, env_with_status, limits)
     states: list[StageState] = []
     started: list[int] = []  # stages with a clock: their calendars' coverage warnings count
     names = plan.names
@@ -213,6 +251,8 @@ def _run(
         states, plan.ladders, ticket.id, ticket.done, inst, now, env_at, tz
     )
     nxt = _next_change(states, inst, now, upcoming, plan.stage_conditions)
+    if limits is not None and nxt is not None and nxt > limits.last:
+        raise limits.error("its next evaluation", nxt)
     return choice, plan, states, started, actions, nxt
 
 
@@ -232,6 +272,7 @@ class _Plan:
         "may_warn",
         "names",
         "programs",
+        "shown",
         "stage_conditions",
         "zone",
     )
@@ -262,6 +303,7 @@ class _Plan:
         self.ladders = tuple(ladders)
         self.names = tuple(stage.name for stage in policy.stages)
         self.zone = zone(policy.timezone)
+        self.shown = showable(self.zone)  # the instants a datetime in the zone can hold
         self._calendars = tuple(calendars)
         # whether any holiday data is involved: without it, no coverage warning can arise
         self.may_warn = any(c is not None and c.holiday_years is not None for c in calendars)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledStage
+from slarules._errors import TicketError
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
@@ -21,7 +22,7 @@ from ._clock import Clock, build_clock, steady_clock
 from ._evaluation import StageResult, StageStatus, stage_result
 from ._targets import Resolved, resolve_target
 
-__all__ = ["Context", "StageProgram", "StageState", "stage_program"]
+__all__ = ["Context", "Limits", "StageProgram", "StageState", "stage_program"]
 
 _ZERO = timedelta(0)
 _tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__
@@ -41,7 +42,7 @@ class StageState(NamedTuple):
     (``status`` to ``paused``) and what the ladder and the next-evaluation search need.
 
     ``result`` is the public answer for the stage; bulk evaluation, which reads the
-    integers, goes without it (``Context.answer``) unless the stage has no clock (skipped
+    integers, goes without it (``Context.limits``) unless the stage has no clock (skipped
     or pending: the same answer for every ticket).
     """
 
@@ -85,7 +86,7 @@ def _pause_test(
 class Context:
     """What every stage of one evaluation shares (instants in microseconds)."""
 
-    __slots__ = ("answer", "events", "known", "make_env", "now", "planned", "starts", "tz")
+    __slots__ = ("events", "known", "limits", "make_env", "now", "planned", "starts", "tz")
 
     def __init__(
         self,
@@ -95,7 +96,7 @@ class Context:
         known: Sequence[tuple[int, str]],
         planned: Sequence[tuple[int, str]] | None,
         make_env: Callable[[str | None], Env],
-        answer: bool = True,
+        limits: Limits | None,
     ) -> None:
         self.events = events
         self.now = now
@@ -103,11 +104,33 @@ class Context:
         self.known = known  # the status changes up to now
         self.planned = planned  # all of them, when some lie after now
         self.make_env = make_env
-        self.answer = answer  # whether each stage's StageResult is built
+        # None: build each stage's StageResult (its datetimes fail at the ends of time);
+        # else answer integers only, checked against these limits
+        self.limits = limits
         self.starts: dict[int, datetime] = {}  # stages often start together: convert once
 
 
 StageProgram = Callable[[Context, bool], StageState]
+
+
+class Limits(NamedTuple):
+    """The instants an answer in the zone ``tz`` can show (``showable``), for the ticket
+    ``ticket_id``: the integer answer is checked against them, so that it fails exactly
+    where the datetime answer would."""
+
+    ticket_id: str
+    tz: ZoneInfo
+    first: int
+    last: int
+
+    def error(self, what: str, when: int) -> TicketError:
+        """The error for an instant of the answer that no datetime in ``tz`` holds."""
+        side, end = ("before", "0001-01-01") if when < self.first else ("after", "9999-12-31")
+        return TicketError(
+            f"{what} falls {side} {end} in the policy's time zone {self.tz}, beyond the "
+            "years a datetime can hold; check the ticket's instants and the policy's targets",
+            ticket_id=self.ticket_id,
+        )
 
 
 def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> StageProgram:
@@ -190,7 +213,14 @@ def stage_program(stage: CompiledStage, priority: str, restart: str | None) -> S
             status = _RUNNING
         paused = clock.paused_time(end) if clock.pauses else 0
         result = None
-        if ctx.answer:
+        limits = ctx.limits
+        if limits is not None:
+            if start < limits.first:
+                raise limits.error(f"the {start_event} event that starts stage {name!r}", start)
+            if shown_deadline is not None and not limits.first <= shown_deadline <= limits.last:
+                what = f"the deadline of stage {name!r} (target {source})"
+                raise limits.error(what, shown_deadline)
+        else:
             tz = ctx.tz
             started_at = ctx.starts.get(start)
             if started_at is None:
