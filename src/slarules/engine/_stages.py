@@ -1,9 +1,9 @@
 """Evaluate one stage of one ticket at one instant: its clock, deadline and status.
 
 Instants are integer UTC microseconds (see ``_clock``). A stage program answers a
-``StageState`` of integers; ``stage_result`` turns it into the public ``StageResult``
-(datetimes in the policy's zone, timedeltas), and bulk evaluation turns the integers into
-Arrow columns directly.
+``StageState`` of integers and with it the public ``StageResult`` (datetimes in the
+policy's zone, timedeltas), unless the evaluation wants integers only: bulk evaluation
+turns those into Arrow columns directly.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class StageState(NamedTuple):
     deadline: int | None = None  # the deadline, also while paused (the clock as it stands)
     pauses: Callable[[str], bool] | None = None
     planned: Clock | None = None  # the clock with the status changes after the instant too
-    result: StageResult | None = None  # for a stage without a clock: its answer
+    result: StageResult | None = None  # the public answer (integers only: None if started)
 
 
 def _pause_test(
