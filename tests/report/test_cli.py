@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,37 @@ def test_workers_need_a_file_they_can_split() -> None:
     code, _, err = run(POLICY, "examples/after-sales-tickets.jsonl.yaml", *OCT, "--workers", "2")
     assert code == 2
     assert "split a .jsonl or .parquet file" in err
+
+
+def test_workers_over_typed_parquet_give_the_same_report(tmp_path: Path) -> None:
+    """Typed columns (timestamps with a zone) go straight into the engine's ticket form in
+    the workers; the report is the one a single process makes from JSON Lines, and a row a
+    Ticket refuses is rejected with its row."""
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from slarules.batch._typed import typed
+
+    rows = [json.loads(line) for line in Path(TICKETS).read_text(encoding="utf-8").splitlines()]
+    for row in rows:  # instants as timestamps with their zone, as Parquet writers store them
+        row["events"] = {k: datetime.fromisoformat(v) for k, v in row["events"].items()}
+        row["statuses"] = [
+            {**s, "at": datetime.fromisoformat(s["at"])} for s in row.get("statuses", [])
+        ]
+    table = pa.Table.from_pylist(rows)
+    assert typed(table.schema)
+    ids = table.column("id").to_pylist()
+    bad = table.set_column(0, "id", pa.array([None, *ids[1:]], pa.string()))
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=max(1, table.num_rows // 4))
+    code, one, _ = run(POLICY, TICKETS, *OCT, "--format", "json")
+    assert code == 0
+    code, two, _ = run(POLICY, str(path), *OCT, "--format", "json", "--workers", "2")
+    assert code == 0
+    assert json.loads(two) == json.loads(one)
+    pq.write_table(bad, path, row_group_size=max(1, table.num_rows // 4))
+    code, out, err = run(POLICY, str(path), *OCT, "--format", "json", "--workers", "2")
+    assert code == 1
+    assert f"{path} row 1: error:" in err
+    assert json.loads(out)["header"]["tickets_rejected"] == 1

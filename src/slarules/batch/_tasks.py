@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ._typed import Item
 
-__all__ = ["ChunkResult", "Output", "evaluate_chunk"]
+__all__ = ["ChunkResult", "Output", "evaluate_chunk", "item_slices"]
 
 Output = Literal["evaluations", "jsonl", "arrow"]
 
@@ -76,31 +76,40 @@ def _add(
         result.errors.append((where, error or "cannot be evaluated"))
 
 
-def evaluate_chunk(
-    policy: Policy, records: Iterable[Record], *, at: datetime, output: Output
-) -> ChunkResult:
-    """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names.
+def item_slices(records: Iterable[Record]) -> Iterator[tuple[list[Item], str, int]]:
+    """The records of a chunk a slice at a time: ``(items, label, first_row)``.
 
-    Records are taken ``SLICE_ROWS`` at a time, so only that many evaluations are alive.
     Records read from Arrow (a Parquet chunk) are read a slice at a time, straight into
-    the engine's form when the columns are typed.
+    the engine's form when the columns are typed (``_typed.slices``); others are taken
+    ``SLICE_ROWS`` at a time as they are. The cyclic garbage collector stays paused from
+    reading a slice until the consumer asks for the next (``paused_gc``), so only one
+    slice of tickets is alive at a time and the collector never scans them.
     """
-    result = ChunkResult()
-    tables: list[Any] = []
     if isinstance(records, ArrowRecords):
         from ._typed import slices
 
         for read, label, first in slices(records):
             with paused_gc():
-                _add(result, tables, policy, read(), at, output, label, first)
-    else:
-        todo = iter(records)
-        while True:
-            with paused_gc():
-                batch: list[Item] = list(islice(todo, convert.SLICE_ROWS))
-                if not batch:
-                    break
-                _add(result, tables, policy, batch, at, output)
+                yield read(), label, first
+        return
+    todo = iter(records)
+    while True:
+        with paused_gc():
+            batch: list[Item] = list(islice(todo, convert.SLICE_ROWS))
+            if not batch:
+                return
+            yield batch, "row", 0
+
+
+def evaluate_chunk(
+    policy: Policy, records: Iterable[Record], *, at: datetime, output: Output
+) -> ChunkResult:
+    """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names
+    (``item_slices``: one slice of evaluations alive at a time)."""
+    result = ChunkResult()
+    tables: list[Any] = []
+    for items, label, first in item_slices(records):
+        _add(result, tables, policy, items, at, output, label, first)
     if output == "arrow":
         from ._deps import require
         from ._schema import stages_schema

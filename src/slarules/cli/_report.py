@@ -20,6 +20,8 @@ from slarules.report._sources import PARQUET_SUFFIXES, iter_parquet
 
 if TYPE_CHECKING:
     from slarules.batch import Record
+    from slarules.engine import Evaluation
+    from slarules.engine._ticket import TicketLike
 
 from ._common import (
     EXIT_FAILED,
@@ -262,14 +264,24 @@ def report(
 
 
 def _accumulate(policy: Policy, records: Iterable[Record], *, options: ReportOptions) -> Any:
-    """The report's partial aggregate of one chunk (runs in a worker process)."""
+    """The report's partial aggregate of one chunk (runs in a worker process). Typed Parquet
+    columns go straight into the engine's ticket form, as ``slarules evaluate`` reads them."""
+    from slarules.batch._records import evaluate_items
+    from slarules.batch._tasks import item_slices
+    from slarules.engine import evaluate
+
     acc = ReportAccumulator(policy, options)
-    for record in records:
-        if record.problem is not None:
-            acc.reject(record.where, record.problem)
-            continue
-        try:
-            acc.add_ticket(record.data)
-        except TicketError as exc:
-            acc.reject(record.where, str(exc))
+    compiled, at = policy.compiled, options.as_of
+
+    def answer(ticket: TicketLike) -> tuple[TicketLike, Evaluation]:
+        return ticket, evaluate(compiled, ticket, at)
+
+    for items, label, first in item_slices(records):
+        pairs, bad = evaluate_items(
+            policy, items, answer, errors="collect", label=label, first_row=first
+        )
+        for ticket, ev in pairs:
+            acc.add(ev, ticket)
+        for _, _, where, message in bad:
+            acc.reject(where, message)
     return acc

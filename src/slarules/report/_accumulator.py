@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 from slarules._errors import UsageError
 from slarules._policy import Policy
+from slarules.calendar._localtime import to_us
 from slarules.conditions import Env
 from slarules.engine import Evaluation, StageStatus, Ticket, as_ticket
+from slarules.engine._ticket import TicketLike, instants, status_at
 
 from ._histogram import Histogram
 from ._measures import Measures, field_value, measures_for
@@ -183,7 +185,7 @@ class ReportAccumulator:
             out.append(MISSING if value is None else str(value))
         return tuple(out)
 
-    def add(self, ev: Evaluation, ticket: Ticket) -> None:
+    def add(self, ev: Evaluation, ticket: TicketLike) -> None:
         """Add one ticket's evaluation (made at ``options.as_of``)."""
         opts, m = self.options, self.measures
         as_of = opts.as_of
@@ -275,7 +277,7 @@ class ReportAccumulator:
     def _ticket_measures(
         self,
         ev: Evaluation,
-        ticket: Ticket,
+        ticket: TicketLike,
         fields: Mapping[str, Any],
         group: GroupKey,
         created: datetime | None,
@@ -303,7 +305,9 @@ class ReportAccumulator:
                 if cond.events_used
                 else _NO_EVENTS
             )
-            status = ticket.status_at(as_of) if cond.uses_status else None
+            status = None
+            if cond.uses_status:
+                status = status_at(instants(ticket).statuses, to_us(as_of))
             env = Env(fields=fields, priority=ev.priority, status=status, events=events, at=as_of)
             if m.complaint(env):
                 cell.complaints += 1
