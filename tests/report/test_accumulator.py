@@ -102,6 +102,26 @@ def test_histogram_merge_is_exact(values: list[int], cut: int, p: int) -> None:
     assert got <= exact < got + 60
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**13), min_size=1, max_size=60),  # µs, up to ~4 months
+    st.integers(0, 60),
+)
+def test_histogram_sum_and_mean_do_not_depend_on_the_merge_order(
+    micros: list[int], cut: int
+) -> None:
+    """Seconds with microseconds (as total_seconds() gives them) sum exactly, so partial
+    histograms merged in any order have the very mean of the whole."""
+    seconds = [us / 1_000_000 for us in micros]
+    a, b, full = Histogram(), Histogram(), Histogram()
+    for i, v in enumerate(seconds):
+        (a if i < cut else b).add(v)
+        full.add(v)
+    for merged in (a.merged(b), b.merged(a)):
+        assert merged.mean == full.mean == sum(micros) / (len(micros) * 1_000_000)
+        assert merged.total == full.total
+
+
 def test_evaluations_must_be_made_at_as_of(policy: Policy) -> None:
     from slarules.engine import as_ticket
 
