@@ -15,9 +15,9 @@ from slarules.engine import instant
 
 from ._convert import NAIVE_HINT, check_tickets, naive_columns, records_from_arrow
 from ._deps import require
-from ._records import Bad, ErrorMode, Outcome, evaluate_items, facts_at, paused_gc
+from ._records import Bad, ErrorMode, Outcome, evaluate_items, facts_at
 from ._schema import actions_schema, errors_schema, stages_schema
-from ._typed import slices
+from ._typed import item_slices
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -390,12 +390,11 @@ def evaluate_batch(
     parts: list[BatchResult] = []
     records = records_from_arrow(tickets, source=source, first_row=first_row)
     answer = facts_at(policy, at)
-    for read, label, first in slices(records):
-        with paused_gc():
-            facts, bad = evaluate_items(
-                policy, read(), answer, errors=errors, hint=hint, label=label, first_row=first
-            )
-            parts.append(fact_tables(facts, bad, actions=actions))
+    for items, label, first in item_slices(records):
+        facts, bad = evaluate_items(
+            policy, items, answer, errors=errors, hint=hint, label=label, first_row=first
+        )
+        parts.append(fact_tables(facts, bad, actions=actions))
     return concat_results(parts)
 
 

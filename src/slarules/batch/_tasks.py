@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import _convert as convert
-from ._convert import ArrowRecords
-from ._records import Record, evaluate_items, evaluations_at, facts_at, paused_gc
+from ._records import Record, evaluate_items, evaluations_at, facts_at
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
@@ -19,7 +16,7 @@ if TYPE_CHECKING:
 
     from ._typed import Item
 
-__all__ = ["ChunkResult", "Output", "evaluate_chunk", "item_slices"]
+__all__ = ["ChunkResult", "Output", "evaluate_chunk"]
 
 Output = Literal["evaluations", "jsonl", "arrow"]
 
@@ -76,36 +73,13 @@ def _add(
         result.errors.append((where, error or "cannot be evaluated"))
 
 
-def item_slices(records: Iterable[Record]) -> Iterator[tuple[list[Item], str, int]]:
-    """The records of a chunk a slice at a time: ``(items, label, first_row)``.
-
-    Records read from Arrow (a Parquet chunk) are read a slice at a time, straight into
-    the engine's form when the columns are typed (``_typed.slices``); others are taken
-    ``SLICE_ROWS`` at a time as they are. The cyclic garbage collector stays paused from
-    reading a slice until the consumer asks for the next (``paused_gc``), so only one
-    slice of tickets is alive at a time and the collector never scans them.
-    """
-    if isinstance(records, ArrowRecords):
-        from ._typed import slices
-
-        for read, label, first in slices(records):
-            with paused_gc():
-                yield read(), label, first
-        return
-    todo = iter(records)
-    while True:
-        with paused_gc():
-            batch: list[Item] = list(islice(todo, convert.SLICE_ROWS))
-            if not batch:
-                return
-            yield batch, "row", 0
-
-
 def evaluate_chunk(
     policy: Policy, records: Iterable[Record], *, at: datetime, output: Output
 ) -> ChunkResult:
     """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names
     (``item_slices``: one slice of evaluations alive at a time)."""
+    from ._typed import item_slices
+
     result = ChunkResult()
     tables: list[Any] = []
     for items, label, first in item_slices(records):

@@ -16,10 +16,10 @@ take the ordinary way entirely.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from itertools import pairwise
+from itertools import islice, pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
@@ -36,12 +36,12 @@ from ._convert import (
     records_of,
 )
 from ._deps import require
-from ._records import Record
+from ._records import Record, paused_gc
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Item", "Read", "in_range", "items_of", "reader", "slices", "typed"]
+__all__ = ["Item", "Read", "in_range", "item_slices", "items_of", "reader", "typed"]
 
 Item = Prepared | Record  # a ticket in the engine's form, or a row read the ordinary way
 
@@ -369,15 +369,30 @@ def reader(tickets: pa.Table | pa.RecordBatch) -> Read:
     return partial(items_of, check=not in_range(tickets))
 
 
-def slices(records: ArrowRecords) -> Iterator[tuple[Callable[[], list[Item]], str, int]]:
-    """``records`` ``SLICE_ROWS`` rows at a time: a function reading the slice's tickets
-    (call it where the garbage collector is paused), its label and its first row."""
-    for tickets, label, first in records.parts():
-        read = reader(tickets)
-        size = convert.SLICE_ROWS
-        for offset in range(0, tickets.num_rows, size):
-            yield (
-                partial(read, tickets.slice(offset, size), label, first + offset),
-                label,
-                first + offset,
-            )
+def item_slices(records: Iterable[Record]) -> Iterator[tuple[list[Item], str, int]]:
+    """The tickets of ``records`` ``SLICE_ROWS`` at a time: ``(items, label, first_row)``.
+
+    Records read from Arrow (``ArrowRecords``) are read a slice at a time, as ``Prepared``
+    tickets when the columns are typed (``reader``); other records are taken as they are.
+    The cyclic garbage collector stays paused from reading a slice until the consumer asks
+    for the next (``paused_gc``), so it never scans the slice's tickets and answers.
+    """
+    size = convert.SLICE_ROWS
+    if isinstance(records, ArrowRecords):
+        for tickets, label, first in records.parts():
+            read = reader(tickets)
+            for offset in range(0, tickets.num_rows, size):
+                with paused_gc():
+                    yield (
+                        read(tickets.slice(offset, size), label, first + offset),
+                        label,
+                        first + offset,
+                    )
+        return
+    todo = iter(records)
+    while True:
+        with paused_gc():
+            batch: list[Item] = list(islice(todo, size))
+            if not batch:
+                return
+            yield batch, "row", 0

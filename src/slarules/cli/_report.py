@@ -267,7 +267,7 @@ def _accumulate(policy: Policy, records: Iterable[Record], *, options: ReportOpt
     """The report's partial aggregate of one chunk (runs in a worker process). Typed Parquet
     columns go straight into the engine's ticket form, as ``slarules evaluate`` reads them."""
     from slarules.batch._records import evaluate_items
-    from slarules.batch._tasks import item_slices
+    from slarules.batch._typed import item_slices
     from slarules.engine import evaluate
 
     acc = ReportAccumulator(policy, options)
