@@ -87,6 +87,7 @@ def _spread(values: pa.Array, counts: list[int]) -> pa.Array:
 
 
 _EXACT = 2**53  # µs: below it, µs / 1e6 in float64 is exactly timedelta.total_seconds()
+_US_DELTA = timedelta(microseconds=1)
 
 
 class _Rows(NamedTuple):
@@ -194,9 +195,6 @@ def _rows_of_evaluations(evaluations: list[Evaluation]) -> _Rows:
         ],
         paused=[None if r.paused is None else r.paused // _US_DELTA for r in results],
     )
-
-
-_US_DELTA = timedelta(microseconds=1)
 
 
 def _largest(values: pa.Array) -> int:
