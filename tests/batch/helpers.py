@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,17 @@ EXAMPLES = ROOT / "examples" / "after-sales-tickets.jsonl"
 AT = datetime.fromisoformat("2025-10-10T20:00:00+08:00")
 
 POLICY: Policy = load_policy(POLICY_PATH)
+
+
+def generated_tickets(n: int, seed: int) -> Any:
+    """``n`` realistic after-sales tickets as a typed Arrow table (``pyarrow.Table``), made
+    by ``scripts/generate_parquet_tickets.py`` as the bulk benchmark makes them."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from generate_parquet_tickets import generate
+    finally:
+        sys.path.pop(0)
+    return generate(n, seed=seed)
 
 
 def example_tickets() -> list[dict[str, Any]]:

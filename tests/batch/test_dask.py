@@ -23,20 +23,7 @@ from slarules import Policy, TicketError, UsageError  # noqa: E402
 from slarules.batch import Record, evaluate_batch, map_chunks, stages_schema  # noqa: E402
 from slarules.batch._cache import compile_count  # noqa: E402
 
-from .helpers import AT, POLICY  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _generate(n: int) -> pa.Table:
-    import sys
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from generate_parquet_tickets import generate
-    finally:
-        sys.path.pop(0)
-    return generate(n, seed=3)
+from .helpers import AT, POLICY, ROOT, generated_tickets  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +44,7 @@ def client() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def tickets_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("dask") / "tickets.parquet"
-    pq.write_table(_generate(2_000), path, row_group_size=250)  # 8 row groups
+    pq.write_table(generated_tickets(2_000, seed=3), path, row_group_size=250)  # 8 row groups
     return path
 
 
@@ -83,7 +70,7 @@ def test_evaluate_on_a_cluster_equals_one_process(client: Any, tickets_path: Pat
 
 
 def test_dask_dataframe_input_and_collect(client: Any) -> None:
-    table = _generate(300)
+    table = generated_tickets(300, seed=3)
     rows = table.to_pylist()
     rows[5]["fields"]["level"] = "bogus"
     bad = pa.Table.from_pylist(rows, schema=table.schema)

@@ -8,7 +8,6 @@ and wants the same stage rows, due actions and bad rows with the same messages.
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -36,9 +35,15 @@ from slarules.batch import (  # noqa: E402
 )
 from slarules.batch._typed import in_range, typed  # noqa: E402
 
-from .helpers import AT, EXAMPLES, POLICY, expected_action_rows, expected_stage_rows  # noqa: E402
+from .helpers import (  # noqa: E402
+    AT,
+    EXAMPLES,
+    POLICY,
+    expected_action_rows,
+    expected_stage_rows,
+    generated_tickets,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ["created", "first_response", "support_engaged", "solution_provided", "closed"]
 STATUSES = ["open", "waiting_for_parts", "waiting_on_customer", "closed"]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -46,15 +51,6 @@ ORIGIN_US = (datetime(2025, 9, 28, tzinfo=UTC) - EPOCH) // timedelta(microsecond
 LOWEST_US = (datetime.min.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 HIGHEST_US = (datetime.max.replace(tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 PER_US = {"s": 1_000_000, "ms": 1_000, "us": 1, "ns": -1_000}
-
-
-def _generate(n: int) -> pa.Table:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from generate_parquet_tickets import generate
-    finally:
-        sys.path.pop(0)
-    return generate(n, seed=5)
 
 
 @contextmanager
@@ -100,7 +96,7 @@ def both_paths(table: pa.Table, at: datetime = AT) -> BatchResult:
 
 
 def test_which_tables_take_the_fast_path() -> None:
-    assert typed(_generate(3).schema)
+    assert typed(generated_tickets(3, seed=5).schema)
     assert not typed(read_json(EXAMPLES).schema)  # instants as ISO 8601 text
     assert not typed(pj.read_json(EXAMPLES).schema)  # timestamps without a time zone
     ts = pa.timestamp("us", tz="UTC")
@@ -131,7 +127,7 @@ def test_which_tables_take_the_fast_path() -> None:
 
 
 def test_generated_tickets_equal_the_single_ticket_path() -> None:
-    table = _generate(300)
+    table = generated_tickets(300, seed=5)
     result = both_paths(table)
     tickets = [r.data for r in records_from_arrow(table)]
     assert result.stages.to_pylist() == expected_stage_rows(POLICY, tickets, AT)
@@ -140,7 +136,7 @@ def test_generated_tickets_equal_the_single_ticket_path() -> None:
 
 
 def test_record_batches_and_empty_tables() -> None:
-    table = _generate(40)
+    table = generated_tickets(40, seed=5)
     expected = evaluate_batch(POLICY, table, AT)
     batch = table.combine_chunks().to_batches()[0]
     assert evaluate_batch(POLICY, batch, AT).stages.equals(expected.stages)
@@ -152,7 +148,7 @@ def test_record_batches_and_empty_tables() -> None:
 
 def test_many_slices_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("slarules.batch._convert.SLICE_ROWS", 7)
-    table = _generate(50)
+    table = generated_tickets(50, seed=5)
     chunked = pa.concat_tables([table.slice(0, 20), table.slice(20, 30)])
     assert chunked.column("events").num_chunks == 2
     result = both_paths(chunked)
@@ -314,7 +310,7 @@ def test_status_changes_at_the_same_instant_keep_their_order() -> None:
 
 
 def test_parquet_chunks_on_the_pool_take_the_fast_path(tmp_path: Path) -> None:
-    table = _generate(120)
+    table = generated_tickets(120, seed=5)
     bad = table.set_column(
         0, "id", pa.array([None if i in (5, 77) else f"AS-{i}" for i in range(120)])
     )
