@@ -22,10 +22,21 @@ __all__ = [
     "SteadyClock",
     "SteadyElapsedClock",
     "build_clock",
+    "covered",
     "steady_clock",
 ]
 
 Segment = tuple[int, int | None]  # [from, until); until None: still open
+
+
+def covered(spans: Sequence[Segment], until: int) -> int:
+    """Elapsed time the ``spans`` (in time order) cover before ``until``."""
+    total = 0
+    for a, b in spans:
+        if a >= until:
+            break
+        total += (until if b is None or b > until else b) - a
+    return total
 
 
 class Clock(NamedTuple):
@@ -73,12 +84,7 @@ class Clock(NamedTuple):
 
     def paused_time(self, until: int) -> int:
         """Wall-clock time spent paused between the start and ``until``."""
-        total = 0
-        for a, b in self.pauses:
-            if a >= until:
-                break
-            total += (until if b is None or b > until else b) - a
-        return total
+        return covered(self.pauses, until)
 
 
 class SteadyClock(Clock):
@@ -107,12 +113,7 @@ class ElapsedClock(Clock):
     __slots__ = ()
 
     def worked(self, until: int) -> int:
-        total = 0
-        for a, b in self.segments:
-            if a >= until:
-                break
-            total += (until if b is None or b > until else b) - a
-        return total
+        return covered(self.segments, until)
 
     def reach(self, budget: int) -> int | None:
         if budget < 0:
