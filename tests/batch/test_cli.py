@@ -77,6 +77,20 @@ def test_parquet_in_and_out(tmp_path: Path) -> None:
     assert table.stdout == run(POLICY_PATH, EXAMPLES, "--at", AT_TEXT).stdout
 
 
+def test_parquet_output_uses_dictionaries_only_for_repeated_names(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "out.parquet"
+    assert run(POLICY_PATH, EXAMPLES, "--at", AT_TEXT, "-o", out).exit_code == 0
+    group = pq.ParquetFile(out).metadata.row_group(0)
+    encodings = {
+        group.column(i).path_in_schema: group.column(i).encodings for i in range(group.num_columns)
+    }
+    assert "RLE_DICTIONARY" in encodings["stage"]
+    assert "RLE_DICTIONARY" in encodings["status"]
+    assert "RLE_DICTIONARY" not in encodings["ticket_id"]
+    assert "RLE_DICTIONARY" not in encodings["deadline"]
+
+
 def test_naive_parquet_tickets_are_reported(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     pj = pytest.importorskip("pyarrow.json")

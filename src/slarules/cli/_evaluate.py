@@ -204,9 +204,11 @@ def _bulk(
         if kind == "arrow":
             from slarules.batch import stages_schema
             from slarules.batch._deps import require
+            from slarules.batch._schema import STAGE_DICTIONARY_COLUMNS
 
             pq = require("pyarrow.parquet")
-            writer = pq.ParquetWriter(output, stages_schema())
+            dictionary = list(STAGE_DICTIONARY_COLUMNS)
+            writer = pq.ParquetWriter(output, stages_schema(), use_dictionary=dictionary)
         elif output is not None:
             stream = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
         parts = _chunks(policy, tickets, at, task_kind, workers, scheduler)
