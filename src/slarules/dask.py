@@ -7,7 +7,10 @@
 
 Each partition goes through ``slarules.batch`` (the same seam, the same answers as
 ``policy.evaluate``). The policy travels by content hash and source and is compiled once
-per worker process, not once per partition. Needs ``pip install 'slarules[dask]'``.
+per worker process, not once per partition. A local Parquet file is read in the task that
+evaluates it, a row group per partition, 10,000 rows at a time, as ``--workers`` reads it;
+other paths and dask dataframes are evaluated partition by partition (``map_partitions``).
+Needs ``pip install 'slarules[dask]'``.
 """
 
 from __future__ import annotations
@@ -19,17 +22,20 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from slarules._errors import UsageError
 from slarules.batch._cache import PolicyRef, cached_policy
+from slarules.batch._chunks import Chunk, chunks_of, input_format, parquet_records
 from slarules.batch._convert import records_from_arrow
 from slarules.batch._deps import MissingDependencyError
+from slarules.batch._pool import run_chunk
 from slarules.batch._records import ErrorMode, Record
 from slarules.batch._schema import actions_schema, stages_schema
-from slarules.batch._tables import evaluate_batch
+from slarules.batch._tables import BatchResult, evaluate_arrow_records, evaluate_batch, naive_hint
 from slarules.engine import instant
 
 try:
     import dask.dataframe as dd
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.parquet as pq
     from dask.delayed import delayed
 except ImportError:  # pragma: no cover - exercised without the extra installed
     raise MissingDependencyError(
@@ -93,6 +99,32 @@ def _frame(tickets: dd.DataFrame | str | os.PathLike[str]) -> Any:
     return tickets
 
 
+def _file_chunks(tickets: object) -> list[Chunk] | None:
+    """A local Parquet file's chunks, one per row group (a file of one row group is cut in
+    two); ``None`` for anything else (a folder, a glob, a URL, a dask dataframe)."""
+    if not isinstance(tickets, str | os.PathLike):
+        return None
+    name = os.path.abspath(os.fspath(tickets))
+    if input_format(name) != "parquet" or not os.path.isfile(name):
+        return None
+    return chunks_of(name, rows=1) or None
+
+
+def _lazy(
+    tickets: dd.DataFrame | str | os.PathLike[str],
+    on_partition: Callable[..., pd.DataFrame],
+    on_chunk: Callable[..., pd.DataFrame],
+    args: tuple[Any, ...],
+    meta: pd.DataFrame,
+) -> Any:
+    """``on_chunk(chunk, *args)`` over a local Parquet file's chunks, or
+    ``on_partition(partition, *args)`` over the partitions of anything else."""
+    chunks = _file_chunks(tickets)
+    if chunks is not None:
+        return dd.from_map(on_chunk, chunks, args=args, meta=meta)  # type: ignore[no-untyped-call]
+    return _frame(tickets).map_partitions(on_partition, *args, meta=meta, align_dataframes=False)
+
+
 def _table(part: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(part, preserve_index=False)
 
@@ -122,6 +154,14 @@ def _nulls(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+def _stage_frame(result: BatchResult, errors: ErrorMode) -> pd.DataFrame:
+    if errors == "raise":
+        return _pandas(result.stages)
+    schema = _combined_schema()
+    bad = result.errors.rename_columns(["error_row", "ticket_id", "error_where", "error"])
+    return _pandas(pa.concat_tables([_nulls(result.stages, schema), _nulls(bad, schema)]))
+
+
 def _stages_part(
     part: pd.DataFrame,
     ref: PolicyRef,
@@ -130,16 +170,23 @@ def _stages_part(
     partition_info: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     policy = cached_policy(ref)
-    table = _table(part)
-    result = evaluate_batch(
-        policy, table, at, errors=errors, source=_where(partition_info), actions=False
-    )
-    if errors == "raise":
-        return _pandas(result.stages)
-    schema = _combined_schema()
-    bad = result.errors.rename_columns(["error_row", "ticket_id", "error_where", "error"])
-    both = pa.concat_tables([_nulls(result.stages, schema), _nulls(bad, schema)])
-    return _pandas(both)
+    source = _where(partition_info)
+    result = evaluate_batch(policy, _table(part), at, errors=errors, source=source, actions=False)
+    return _stage_frame(result, errors)
+
+
+def _chunk_result(
+    chunk: Chunk, ref: PolicyRef, at: datetime, errors: ErrorMode, actions: bool
+) -> BatchResult:
+    """A chunk of a Parquet file evaluated as it is decoded, as ``--workers`` does."""
+    hint = naive_hint(pq.read_schema(chunk.path))
+    records = parquet_records(chunk)
+    policy = cached_policy(ref)
+    return evaluate_arrow_records(policy, records, at, errors=errors, hint=hint, actions=actions)
+
+
+def _stages_chunk(chunk: Chunk, ref: PolicyRef, at: datetime, errors: ErrorMode) -> pd.DataFrame:
+    return _stage_frame(_chunk_result(chunk, ref, at, errors, actions=False), errors)
 
 
 def evaluate(
@@ -153,21 +200,17 @@ def evaluate(
 
     ``tickets`` is a dask dataframe whose columns follow the ticket JSON shape, or a Parquet
     path. With ``errors="collect"`` the answer is a ``DaskResult`` (stages, errors) where
-    ``errors`` has columns ``error_row`` (row in its partition), ``ticket_id``,
-    ``error_where`` and ``error``.
+    ``errors`` has columns ``error_row`` (the row in the file, for a local Parquet file;
+    else in its partition), ``ticket_id``, ``error_where`` and ``error``.
     """
     instant(at)
     if errors not in ("raise", "collect"):
         raise UsageError(f"errors must be 'raise' or 'collect', not {errors!r}")
-    frame = _frame(tickets)
-    ref = PolicyRef.of(policy)
+    meta = _meta(stages_schema() if errors == "raise" else _combined_schema())
+    args = (PolicyRef.of(policy), at, errors)
+    both = _lazy(tickets, _stages_part, _stages_chunk, args, meta)
     if errors == "raise":
-        return frame.map_partitions(
-            _stages_part, ref, at, "raise", meta=_meta(stages_schema()), align_dataframes=False
-        )
-    both = frame.map_partitions(
-        _stages_part, ref, at, "collect", meta=_meta(_combined_schema()), align_dataframes=False
-    )
+        return both
     ok = both[both["error"].isna()][list(stages_schema().names)]
     bad = both[~both["error"].isna()][["error_row", "ticket_id", "error_where", "error"]]
     return DaskResult(ok, bad)
@@ -178,6 +221,10 @@ def _actions_part(part: pd.DataFrame, ref: PolicyRef, at: datetime) -> pd.DataFr
     return _pandas(result.actions)
 
 
+def _actions_chunk(chunk: Chunk, ref: PolicyRef, at: datetime) -> pd.DataFrame:
+    return _pandas(_chunk_result(chunk, ref, at, "collect", actions=True).actions)
+
+
 def due_actions(
     policy: Policy, tickets: dd.DataFrame | str | os.PathLike[str], at: datetime
 ) -> dd.DataFrame:
@@ -186,14 +233,8 @@ def due_actions(
     Bad tickets have no actions; find them with ``evaluate(..., errors="collect")``.
     """
     instant(at)
-    frame = _frame(tickets)
-    out: dd.DataFrame = frame.map_partitions(
-        _actions_part,
-        PolicyRef.of(policy),
-        at,
-        meta=_meta(actions_schema()),
-        align_dataframes=False,
-    )
+    args = (PolicyRef.of(policy), at)
+    out: dd.DataFrame = _lazy(tickets, _actions_part, _actions_chunk, args, _meta(actions_schema()))
     return out
 
 
@@ -218,11 +259,15 @@ def aggregate(
     aggregate runs in process, on a local pool and on a cluster. ``compute=False`` returns
     the lazy ``dask.delayed`` value.
     """
-    frame = _frame(tickets)
     ref = PolicyRef.of(policy)
-    parts = [
-        delayed(_partial, pure=True)(part, ref, partial, i)
-        for i, part in enumerate(frame.to_delayed())
-    ]
+    chunks = _file_chunks(tickets)
+    if chunks is not None:  # the chunks --workers runs, read on the workers
+        parts = [delayed(run_chunk, pure=True)(ref, partial, chunk) for chunk in chunks]
+    else:
+        frame = _frame(tickets)
+        parts = [
+            delayed(_partial, pure=True)(part, ref, partial, i)
+            for i, part in enumerate(frame.to_delayed())
+        ]
     total = delayed(merge, pure=True)(parts)
     return total.compute() if compute else total

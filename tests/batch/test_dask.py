@@ -20,10 +20,16 @@ import pandas as pd  # noqa: E402
 
 import slarules.dask as sd  # noqa: E402
 from slarules import Policy, TicketError, UsageError  # noqa: E402
-from slarules.batch import Record, evaluate_batch, map_chunks, stages_schema  # noqa: E402
+from slarules.batch import (  # noqa: E402
+    Record,
+    evaluate_batch,
+    evaluate_table,
+    map_chunks,
+    stages_schema,
+)
 from slarules.batch._cache import compile_count  # noqa: E402
 
-from .helpers import AT, POLICY, ROOT, generated_tickets  # noqa: E402
+from .helpers import AT, EXAMPLES, POLICY, ROOT, generated_tickets  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +94,44 @@ def test_dask_dataframe_input_and_collect(client: Any) -> None:
         sd.evaluate(POLICY, text, AT).compute()
     with pytest.raises(TicketError, match="AS-6"):
         sd.evaluate(POLICY, ddf, AT).compute()
+
+
+def test_a_parquet_file_is_read_in_the_tasks_that_evaluate_it(client: Any, tmp_path: Path) -> None:
+    table = generated_tickets(600, seed=5)
+    rows = table.to_pylist()
+    rows[420]["fields"]["level"] = "bogus"
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path, row_group_size=200)
+    result = sd.evaluate(POLICY, path, AT, errors="collect")
+    assert result.stages.npartitions == 3  # one per row group
+    stages, errors = dask.compute(result.stages, result.errors)
+    assert len(stages) == 599 * len(POLICY.stages)
+    assert errors["ticket_id"].tolist() == [rows[420]["id"]]
+    assert errors["error_row"].tolist() == [420]  # the row in the file, not in its partition
+    assert errors["error_where"].tolist() == [f"{path} row 421"]
+    expected = evaluate_batch(POLICY, pq.read_table(path), AT, errors="collect")
+    assert _sorted(_table(stages, stages_schema())) == _sorted(expected.stages)
+    actions = sd.due_actions(POLICY, path, AT).compute()
+    assert len(actions) == expected.actions.num_rows
+    with pytest.raises(TicketError, match=f"{path} row 421"):
+        sd.evaluate(POLICY, path, AT).compute()
+
+
+def test_a_folder_of_parquet_files_is_read_by_dask(client: Any, tmp_path: Path) -> None:
+    table = generated_tickets(400, seed=7)
+    folder = tmp_path / "tickets"
+    folder.mkdir()
+    pq.write_table(table.slice(0, 250), folder / "part-0.parquet")
+    pq.write_table(table.slice(250), folder / "part-1.parquet")
+    got = sd.evaluate(POLICY, folder, AT).compute()
+    assert _sorted(_table(got, stages_schema())) == _sorted(evaluate_table(POLICY, table, AT))
+
+
+def test_naive_timestamps_in_a_parquet_file_are_explained(client: Any, tmp_path: Path) -> None:
+    path = tmp_path / "naive.parquet"
+    pq.write_table(pytest.importorskip("pyarrow.json").read_json(EXAMPLES), path)
+    with pytest.raises(TicketError, match="timestamps without a time zone"):
+        sd.evaluate(POLICY, path, AT).compute()
 
 
 def priorities(policy: Policy, records: Iterable[Record]) -> dict[str, int]:
