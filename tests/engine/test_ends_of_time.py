@@ -82,3 +82,56 @@ def test_a_next_evaluation_after_9999_is_a_ticket_error() -> None:
     at = datetime(9999, 12, 31, 14, 55, tzinfo=UTC)  # breached at 14:50; "late" a day on
     with pytest.raises(TicketError, match="its next evaluation falls after 9999-12-31"):
         policy.evaluate(_ticket("urgent", "9999-12-31T13:50Z"), at=at)
+
+
+OFFICE = make_policy(  # business hours: compiled for the years 3 to 9996
+    stage_response={
+        "start": "created",
+        "stop": "responded",
+        "calendar": "office",
+        "target": {"urgent": "4h", "routine": "4h"},
+    },
+)
+
+
+def test_a_ticket_instant_before_business_calendars_begin_is_a_ticket_error() -> None:
+    with pytest.raises(TicketError) as info:
+        OFFICE.evaluate(
+            _ticket("routine", "0002-06-01T00:00Z"), at=datetime(2025, 6, 2, tzinfo=UTC)
+        )
+    assert str(info.value) == (
+        "ticket 'T-1': 0002-06-01T00:00:00+00:00 falls outside the years 3 to 9996 that "
+        "business calendars cover; check the ticket's instants"
+    )
+
+
+def test_an_at_beyond_business_calendars_is_a_usage_error() -> None:
+    with pytest.raises(UsageError) as info:
+        OFFICE.evaluate(
+            _ticket("routine", "2025-06-01T00:00Z"), at=datetime(9998, 1, 1, tzinfo=UTC)
+        )
+    assert not isinstance(info.value, TicketError)
+    assert str(info.value) == (
+        "at: 9998-01-01T00:00:00+00:00 falls outside the years 3 to 9996 that business "
+        "calendars cover"
+    )
+
+
+def test_bulk_evaluation_names_the_ticket_beyond_business_calendars() -> None:
+    pa = pytest.importorskip("pyarrow")
+    from slarules.batch import evaluate_batch
+
+    created = [datetime(2, 6, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)]
+    rows = [
+        {"id": f"T-{i}", "fields": {"level": "routine"}, "events": {"created": c}}
+        for i, c in enumerate(created, start=1)
+    ]
+    table = pa.Table.from_pylist(rows)  # typed: timestamp[us, tz=UTC]
+    at = datetime(2025, 6, 2, tzinfo=UTC)
+    result = evaluate_batch(OFFICE, table, at, errors="collect")
+    assert result.errors.column("ticket_id").to_pylist() == ["T-1"]
+    assert result.errors.column("error").to_pylist() == [
+        "ticket 'T-1': 0002-06-01T00:00:00+00:00 falls outside the years 3 to 9996 that "
+        "business calendars cover; check the ticket's instants"
+    ]
+    assert result.stages.column("ticket_id").to_pylist() == ["T-2"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slarules._errors import UsageError
@@ -19,7 +19,7 @@ from slarules._errors import UsageError
 from ._days import DayPlan
 from ._localtime import wall_to_us
 
-__all__ = ["MAX_IDLE_YEARS", "IntervalIndex", "Snapshot"]
+__all__ = ["MAX_IDLE_YEARS", "InstantRangeError", "IntervalIndex", "Snapshot"]
 
 MAX_IDLE_YEARS = 20
 """A search gives up after this many years without working time (e.g. everything closed)."""
@@ -91,11 +91,23 @@ def _year_of(us: int) -> int:
     return date.fromordinal(719163 + us // 86_400_000_000).year
 
 
+class InstantRangeError(UsageError):
+    """An instant outside the years a business calendar covers (3 to 9996).
+
+    The engine tells the two causes apart: the caller's ``at`` (a ``UsageError``) or an
+    instant of the ticket or of its deadlines (a ``TicketError`` naming the ticket).
+    """
+
+
 def year_of(us: int) -> int:
     """The (UTC) year of an instant, clamped into the supported range."""
     year = _year_of(us)
     if not _FIRST_YEAR + 1 <= year <= _LAST_YEAR - 1:
-        raise UsageError(f"instants must lie between years {_FIRST_YEAR + 1} and {_LAST_YEAR - 1}")
+        shown = (datetime(1970, 1, 1, tzinfo=UTC) + us * _US).isoformat()
+        raise InstantRangeError(
+            f"{shown} falls outside the years {_FIRST_YEAR + 1} to {_LAST_YEAR - 1} "
+            "that business calendars cover"
+        )
     return year
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from slarules._compiled import CompiledPolicy, CompiledStep
 from slarules._errors import SlaRulesError, TicketError, UsageError
 from slarules.calendar import Calendar
+from slarules.calendar._index import InstantRangeError, year_of
 from slarules.calendar._localtime import from_us, showable, to_us
 from slarules.conditions import Condition, Env
 
@@ -163,6 +164,8 @@ def run(
             from_us(nxt, tz) if nxt is not None else None,
             plan.warnings(tuple(started), now) if plan.may_warn else (),
         )
+    except InstantRangeError as exc:
+        raise _calendar_range_error(exc, ticket.id, now) from None
     except (OverflowError, ValueError) as exc:
         if not _beyond_time(exc):
             raise
@@ -179,6 +182,8 @@ def facts(policy: CompiledPolicy, ticket: TicketLike, now: int) -> Facts:
     """
     try:
         choice, _, states, _, actions, nxt = _run(policy, ticket, now, None)
+    except InstantRangeError as exc:
+        raise _calendar_range_error(exc, ticket.id, now) from None
     except (OverflowError, ValueError) as exc:
         if not _beyond_time(exc):
             raise
@@ -191,6 +196,16 @@ def _beyond_time(exc: Exception) -> bool:
     if isinstance(exc, SlaRulesError):
         return False
     return isinstance(exc, OverflowError) or str(exc).endswith("is out of range")
+
+
+def _calendar_range_error(exc: InstantRangeError, ticket_id: str, now: int) -> SlaRulesError:
+    """A business calendar met an instant outside its years: ``at`` itself (the caller's
+    mistake) or an instant of the ticket or of its deadlines (the ticket's)."""
+    try:
+        year_of(now)
+    except ValueError as outside:  # InstantRangeError, or a day before the year 1 in UTC
+        return UsageError(f"at: {outside}")
+    return TicketError(f"{exc}; check the ticket's instants", ticket_id=ticket_id)
 
 
 def _beyond_error(exc: Exception, ticket_id: str) -> TicketError:
