@@ -91,6 +91,17 @@ def test_parquet_output_uses_dictionaries_only_for_repeated_names(tmp_path: Path
     assert "RLE_DICTIONARY" not in encodings["deadline"]
 
 
+@pytest.mark.parametrize("options", [["-o", "out.parquet"], ["--workers", "2"]])
+def test_a_file_that_is_not_parquet_exits_2(tmp_path: Path, options: list[str]) -> None:
+    pytest.importorskip("pyarrow.parquet")
+    source = tmp_path / "tickets.parquet"
+    source.write_text("not parquet\n")
+    options = [str(tmp_path / o) if o.endswith(".parquet") else o for o in options]
+    result = run(POLICY_PATH, source, "--at", AT_TEXT, *options)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {source}: cannot be read as Parquet (")
+
+
 def test_naive_parquet_tickets_are_reported(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     pj = pytest.importorskip("pyarrow.json")

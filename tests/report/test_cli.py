@@ -214,8 +214,22 @@ def test_workers_over_typed_parquet_give_the_same_report(tmp_path: Path) -> None
     code, two, _ = run(POLICY, str(path), *OCT, "--format", "json", "--workers", "2")
     assert code == 0
     assert json.loads(two) == json.loads(one)
+    code, alone, _ = run(POLICY, str(path), *OCT, "--format", "json")  # one process, typed
+    assert code == 0
+    assert json.loads(alone) == json.loads(one)
     pq.write_table(bad, path, row_group_size=max(1, table.num_rows // 4))
-    code, out, err = run(POLICY, str(path), *OCT, "--format", "json", "--workers", "2")
-    assert code == 1
-    assert f"{path} row 1: error:" in err
-    assert json.loads(out)["header"]["tickets_rejected"] == 1
+    for workers in ("1", "2"):
+        code, out, err = run(POLICY, str(path), *OCT, "--format", "json", "--workers", workers)
+        assert code == 1
+        assert err.startswith(f"{path} row 1: error: ")
+        assert json.loads(out)["header"]["tickets_rejected"] == 1
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_file_that_is_not_parquet_exits_2(tmp_path: Path, workers: str) -> None:
+    pytest.importorskip("pyarrow", reason="Parquet needs pyarrow")
+    path = tmp_path / "t.parquet"
+    path.write_text("not parquet\n", encoding="utf-8")
+    code, _, err = run(POLICY, str(path), *OCT, "--workers", workers)
+    assert code == 2
+    assert err.startswith(f"error: {path}: cannot be read as Parquet (")

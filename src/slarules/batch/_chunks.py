@@ -81,7 +81,10 @@ def _jsonl_chunks(path: str, rows: int) -> list[Chunk]:
 
 def _parquet_chunks(path: str, rows: int, parts: int) -> list[Chunk]:
     pq = require("pyarrow.parquet")
-    meta = pq.ParquetFile(path).metadata
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise UsageError(f"{path}: cannot be read as Parquet ({exc})") from None
     groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     out: list[Chunk] = []
     first = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -14,9 +14,9 @@ import click
 
 from slarules._errors import PolicyError, TicketError, UsageError
 from slarules._policy import Policy
+from slarules.batch._chunks import PARQUET_SUFFIXES
 from slarules.engine import as_ticket
 from slarules.report import FORMATS, ReportAccumulator, ReportOptions, render
-from slarules.report._sources import PARQUET_SUFFIXES, iter_parquet
 
 if TYPE_CHECKING:
     from slarules.batch import Record
@@ -27,7 +27,6 @@ from ._common import (
     EXIT_FAILED,
     EXIT_OK,
     InputError,
-    TicketRecord,
     check_parallel,
     check_record,
     exit_with_problems,
@@ -65,16 +64,6 @@ def _date(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option} {text!r} is not a date; write e.g. 2025-10-01") from None
-
-
-def _records(path: str) -> Iterator[TicketRecord]:
-    if path.endswith(PARQUET_SUFFIXES):
-        if not Path(path).is_file():
-            raise InputError(f"{path}: no such file")
-        for i, row in enumerate(iter_parquet(path)):
-            yield TicketRecord(path, i + 1, row)
-    else:
-        yield from read_tickets(path)
 
 
 def _open_out(path: Path) -> IO[str]:
@@ -226,13 +215,18 @@ def report(
                 acc.merge(piece)
             for line in acc.rejected:
                 click.echo(f"{line.replace(': ', ': error: ', 1)}", err=True)
+        elif tickets.endswith(PARQUET_SUFFIXES):  # typed columns go straight to the engine
+            from slarules.batch import chunks_of, read_chunk
+
+            for chunk in chunks_of(tickets):
+                _fill(acc, read_chunk(chunk), echo=_echo_error)
         else:
-            for record in _records(tickets):
+            for record in read_tickets(tickets):
                 try:
                     check_record(record)
                     acc.add_ticket(as_ticket(record.data))
                 except TicketError as exc:
-                    click.echo(f"{record.where}: error: {exc}", err=True)
+                    _echo_error(record.where, str(exc))
                     acc.reject(record.where, str(exc))
     except UsageError as exc:
         raise InputError(str(exc)) from None
@@ -263,15 +257,31 @@ def report(
     raise SystemExit(EXIT_FAILED if acc.tickets_rejected else EXIT_OK)
 
 
+def _echo_error(where: str, message: str) -> None:
+    click.echo(f"{where}: error: {message}", err=True)
+
+
 def _accumulate(policy: Policy, records: Iterable[Record], *, options: ReportOptions) -> Any:
-    """The report's partial aggregate of one chunk (runs in a worker process). Typed Parquet
-    columns go straight into the engine's ticket form, as ``slarules evaluate`` reads them."""
+    """The report's partial aggregate of one chunk (runs in a worker process)."""
+    acc = ReportAccumulator(policy, options)
+    _fill(acc, records)
+    return acc
+
+
+def _fill(
+    acc: ReportAccumulator,
+    records: Iterable[Record],
+    echo: Callable[[str, str], None] | None = None,
+) -> None:
+    """Evaluate ``records`` at the report's instant into ``acc``; typed Parquet columns go
+    straight into the engine's ticket form, as ``slarules evaluate`` reads them. ``echo``
+    is told of each bad ticket as it is met."""
     from slarules.batch._records import evaluate_items
     from slarules.batch._typed import item_slices
     from slarules.engine import evaluate
 
-    acc = ReportAccumulator(policy, options)
-    compiled, at = policy.compiled, options.as_of
+    policy = acc.policy
+    compiled, at = policy.compiled, acc.options.as_of
 
     def answer(ticket: TicketLike) -> tuple[TicketLike, Evaluation]:
         return ticket, evaluate(compiled, ticket, at)
@@ -283,5 +293,6 @@ def _accumulate(policy: Policy, records: Iterable[Record], *, options: ReportOpt
         for ticket, ev in pairs:
             acc.add(ev, ticket)
         for _, _, where, message in bad:
+            if echo is not None:
+                echo(where, message)
             acc.reject(where, message)
-    return acc
