@@ -181,3 +181,30 @@ def test_mistakes(monkeypatch: pytest.MonkeyPatch) -> None:
                 scheduler="tcp://127.0.0.1:9",
             )
         )
+
+
+def test_the_recommended_dask_settings_name_real_configuration_keys() -> None:
+    """docs/scale.md's settings for CPU-bound work: a misspelt key would do nothing."""
+    import yaml
+
+    text = (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+    section = text.split("### Dask settings for CPU-bound work", 1)[1]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    def keys(tree: dict[str, Any], prefix: str = "") -> list[str]:
+        out = []
+        for name, value in tree.items():
+            path = f"{prefix}{name}"
+            out += keys(value, f"{path}.") if isinstance(value, dict) else [path]
+        return out
+
+    settings = keys(yaml.safe_load(block))
+    assert settings == [
+        "distributed.worker.profile.enabled",
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_",
+        "distributed.scheduler.worker-saturation",
+    ]
+    for key in settings:
+        dask.config.get(key)  # raises KeyError for a key Dask does not know
+    python = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert all(f'"{key}"' in python for key in settings)
