@@ -135,3 +135,17 @@ def test_bulk_evaluation_names_the_ticket_beyond_business_calendars() -> None:
         "business calendars cover; check the ticket's instants"
     ]
     assert result.stages.column("ticket_id").to_pylist() == ["T-2"]
+
+
+def test_collecting_bad_tickets_still_raises_a_mistaken_at() -> None:
+    """Every ticket would fail alike: the batch stops with the caller's error at once."""
+    pa = pytest.importorskip("pyarrow")
+    from slarules.batch import evaluate_batch, evaluate_records, records_from_arrow
+
+    rows = [_ticket("routine", "2025-06-01T00:00:00+00:00") for _ in range(3)]
+    table = pa.Table.from_pylist(rows)
+    at = datetime(9998, 1, 1, tzinfo=UTC)
+    with pytest.raises(UsageError, match=r"^at: 9998-01-01T00:00:00"):
+        evaluate_batch(OFFICE, table, at, errors="collect")
+    with pytest.raises(UsageError, match=r"^at: 9998-01-01T00:00:00"):
+        list(evaluate_records(OFFICE, records_from_arrow(table), at, errors="collect"))

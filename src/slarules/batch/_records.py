@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
-from slarules._errors import TicketError
+from slarules._errors import TicketError, UsageError
 from slarules.engine import Evaluation, as_ticket
 from slarules.engine import evaluate as engine_evaluate
 from slarules.engine._evaluate import Facts, instant_us
@@ -123,8 +123,10 @@ def evaluate_records(
 
     ``errors="raise"``: the first bad ticket raises ``TicketError`` naming it and where it
     is. ``errors="collect"``: a bad ticket yields an outcome with its error message instead
-    (any exception the ticket provokes is collected, so one ticket never stops a batch).
-    ``hint`` is added to messages about instants without a time zone.
+    (any exception the ticket provokes is collected, so one ticket never stops a batch; a
+    ``UsageError``, a mistake of the caller's such as an ``at`` beyond what the policy can
+    evaluate, is raised, since every ticket would fail alike). ``hint`` is added to messages
+    about instants without a time zone.
     """
     for record in records:
         try:
@@ -139,6 +141,8 @@ def evaluate_records(
             if errors == "raise":
                 raise ticket_error(record, exc, hint) from None
             yield Outcome(record, None, _message(record, exc, hint))
+        except UsageError:
+            raise
         except Exception as exc:
             if errors == "raise":
                 raise
@@ -175,6 +179,8 @@ def evaluate_items(
             try:
                 append(answer(item))
                 continue
+            except UsageError:
+                raise  # the caller's mistake (``at``), not the ticket's
             except Exception as exc:
                 row = first_row + i
                 record = Record(row, f"{label} {row + 1}", item)
@@ -186,6 +192,8 @@ def evaluate_items(
                     raise TicketError(record.problem, ticket_id=record.ticket_id)
                 append(answer(as_ticket(record.data)))
                 continue
+            except UsageError:
+                raise
             except Exception as exc:
                 problem = exc
         if errors == "raise":
