@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
@@ -15,14 +12,13 @@ import click
 from slarules._errors import PolicyError, Problem, SlaRulesError, TicketError, UsageError
 from slarules._github import problem_annotation
 from slarules._policy import Policy, is_policy_file, load_policy
-from slarules._yaml import load_yaml
+from slarules.batch._records import Record
 
 __all__ = [
     "EXIT_FAILED",
     "EXIT_OK",
     "EXIT_USAGE",
     "InputError",
-    "TicketRecord",
     "check_parallel",
     "ci_format_option",
     "exit_with_problems",
@@ -120,102 +116,26 @@ ci_format_option = click.option(
 """``--format text|json|github``, the same for every verb CI runs."""
 
 
-@dataclass(frozen=True, slots=True)
-class TicketRecord:
-    """One ticket read from an input, with where it came from."""
-
-    source: str
-    line: int
-    data: Any
-    size: int = 0  # bytes of input it came from, for progress bars
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-
-def _open(path: str) -> IO[str]:
-    if path == "-":
-        return sys.stdin
-    try:
-        return open(path, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def read_tickets(path: str) -> Iterator[TicketRecord]:
-    """Stream tickets from JSON Lines, a JSON array or object, or YAML (``-``: stdin).
+def read_tickets(path: str, on_read: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Every ticket of ``path`` (``-``: stdin) as records that say where each came from:
+    JSON Lines, a JSON array or object, YAML or Parquet, read by the one reader every verb
+    and ``--workers`` share (``slarules.batch._input``). An input that cannot be read at
+    all is an ``InputError``; a bad line is a record with its ``problem``.
 
     JSON Lines are read one line at a time, so memory stays bounded on any input size.
     """
-    name = "<stdin>" if path == "-" else path
-    if path.endswith((".yaml", ".yml")):
-        try:
-            text = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-        try:
-            data, _ = load_yaml(text, file=name)
-        except PolicyError as exc:
-            raise InputError(str(exc.problems[0])) from None
-        items = data if isinstance(data, list) else [data]
-        for i, item in enumerate(items):
-            yield TicketRecord(name, i + 1, item)
-        return
-    stream = _open(path)
+    from slarules.batch._input import read_records
+
     try:
-        first = stream.readline()
-        while first and not first.strip():
-            first = stream.readline()
-        if first.lstrip().startswith("[") or (
-            first.strip().startswith("{") and not _whole_json_line(first)
-        ):
-            whole = first + stream.read()
-            try:
-                data = json.loads(whole)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
-                ) from None
-            items = data if isinstance(data, list) else [data]
-            for i, item in enumerate(items):
-                yield TicketRecord(name, i + 1, item)
-            return
-        lineno = 0
-        line = first
-        while line:
-            lineno += 1
-            if line.strip():
-                size = len(line.encode("utf-8"))
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield TicketRecord(name, lineno, _BadJson(exc.msg), size)
-                else:
-                    yield TicketRecord(name, lineno, item, size)
-            line = stream.readline()
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+        yield from read_records(path, on_read)
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
-class _BadJson:
-    message: str
-
-
-def _whole_json_line(line: str) -> bool:
-    try:
-        json.loads(line)
-    except json.JSONDecodeError:
-        return False
-    return True
-
-
-def check_record(record: TicketRecord) -> None:
-    """Raise ``TicketError`` for a line that was not valid JSON."""
-    if isinstance(record.data, _BadJson):
-        raise TicketError(f"not valid JSON ({record.data.message})")
+def check_record(record: Record) -> None:
+    """Raise ``TicketError`` for a record that could not be read as a ticket."""
+    if record.problem is not None:
+        raise TicketError(record.problem)
 
 
 def handle_library_error(exc: SlaRulesError) -> None:

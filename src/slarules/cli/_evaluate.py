@@ -19,7 +19,6 @@ from ._common import (
     EXIT_FAILED,
     EXIT_OK,
     InputError,
-    TicketRecord,
     check_parallel,
     check_record,
     load_policy_or_exit,
@@ -30,7 +29,7 @@ from ._common import (
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
-    from slarules.batch import ChunkResult
+    from slarules.batch import ChunkResult, Record
     from slarules.batch._tasks import Output
 
 OUTPUT_SUFFIXES: dict[str, Output] = {".parquet": "arrow", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -108,14 +107,10 @@ def evaluate(
         return
     bad = 0
     rows: list[Evaluation] = []
-    records = read_tickets(tickets)
-    show_progress = (
-        progress
-        if progress is not None
-        else (sys.stderr.isatty() and tickets != "-" and os.path.getsize(tickets) > 1 << 20)
-    )
-    if show_progress:
-        records = _with_progress(records, tickets)
+    if progress or (progress is None and sys.stderr.isatty() and tickets != "-"):
+        records = _with_progress(tickets, smallest=0 if progress else 1 << 20)
+    else:
+        records = read_tickets(tickets)
     out = sys.stdout
     for record in records:
         try:
@@ -157,7 +152,7 @@ def _chunks(
     policy: Policy, tickets: str, at: datetime, kind: Output, workers: int, scheduler: str | None
 ) -> Iterator[ChunkResult]:
     """Chunk results in input order, from the pool, the cluster, or this process."""
-    from slarules.batch import Record, evaluate_chunk, map_chunks
+    from slarules.batch import evaluate_chunk, map_chunks
     from slarules.batch._chunks import input_format
 
     task = functools.partial(evaluate_chunk, at=at, output=kind)
@@ -169,13 +164,8 @@ def _chunks(
             f"{tickets}: --workers and --scheduler read JSON Lines (.jsonl) or Parquet files"
         )
     batch: list[Record] = []
-    for row, item in enumerate(read_tickets(tickets)):
-        try:
-            check_record(item)
-        except TicketError as exc:
-            batch.append(Record(row, item.where, None, str(exc)))
-        else:
-            batch.append(Record(row, item.where, item.data))
+    for record in read_tickets(tickets):
+        batch.append(record)
         if len(batch) == 10_000:
             yield task(policy, batch)
             batch = []
@@ -253,16 +243,19 @@ def _counted(parts: Iterator[ChunkResult]) -> Iterator[ChunkResult]:
             yield part
 
 
-def _with_progress(records: Iterator[TicketRecord], path: str) -> Iterator[TicketRecord]:
-    """Pass records through while a progress bar on stderr follows the bytes read."""
+def _with_progress(path: str, smallest: int) -> Iterator[Record]:
+    """The records of ``path`` while a progress bar on stderr follows the bytes read (for
+    a file of more than ``smallest`` bytes)."""
     from rich.console import Console
     from rich.progress import Progress
 
+    size = os.stat(path).st_size if path != "-" and os.path.isfile(path) else 0
+    if size <= smallest:
+        yield from read_tickets(path)
+        return
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("evaluating", total=os.path.getsize(path))
-        for record in records:
-            yield record
-            bar.advance(task, record.size)
+        task = bar.add_task("evaluating", total=size)
+        yield from read_tickets(path, lambda n: bar.advance(task, n))
 
 
 def _table(stages: tuple[str, ...], rows: list[Evaluation], tz: str, at: datetime) -> None:
