@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,69 @@ def test_report_and_diff_read_json_lines_as_evaluate_does(
         errors = [line for line in result.stderr.splitlines() if ": error: " in line]
         assert [e[: len(x)] for e, x in zip(errors, expected, strict=True)] == expected
     assert "3 tickets: 0 changed" in diff.stdout
+
+
+def _write_in_background(fifo: Path, data: bytes) -> threading.Thread:
+    """A writer for ``fifo`` that waits for a reader, writes ``data`` and closes."""
+
+    def write() -> None:
+        try:
+            with open(fifo, "wb") as out:
+                out.write(data)
+        except BrokenPipeError:
+            pass  # the reader refused the FIFO and closed it
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+def _release(fifo: Path, writer: threading.Thread) -> None:
+    """Let the writer's ``open`` return if nothing opened the FIFO for reading."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        writer.join()
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this OS has no FIFOs (os.mkfifo)")
+@pytest.mark.parametrize("what", ["policy", "tickets"])
+def test_a_fifo_is_refused_by_name_instead_of_read(
+    run: Run, small: Path, small_tickets: Path, tmp_path: Path, what: str
+) -> None:
+    fifo = tmp_path / ("p.yaml" if what == "policy" else "t.jsonl")
+    os.mkfifo(fifo)
+    writer = _write_in_background(fifo, b"x" * 1000)
+    try:
+        args = (fifo, small_tickets) if what == "policy" else (small, fifo)
+        result = run("evaluate", *args, "--at", AT)
+    finally:
+        _release(fifo, writer)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {fifo}: is ")
+    assert "not a regular file" in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="this OS has no /dev/zero")
+@pytest.mark.parametrize("verb", ["evaluate", "validate", "report", "diff"])
+def test_dev_zero_as_the_policy_is_refused_before_it_is_read(
+    run: Run, small_tickets: Path, verb: str
+) -> None:
+    args = {
+        "evaluate": ["evaluate", "/dev/zero", small_tickets, "--at", AT],
+        "validate": ["validate", "/dev/zero"],
+        "report": ["report", "/dev/zero", small_tickets, "--as-of", AT],
+        "diff": ["diff", "/dev/zero", "/dev/zero", "--tickets", small_tickets, "--at", AT],
+    }[verb]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: /dev/zero: is not a regular file")
+
+
+def test_a_policy_file_is_read_no_further_than_its_limit(tmp_path: Path) -> None:
+    from slarules._policy import read_source
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * 5000)
+    assert read_source(big, folder_hint="", limit=100) == b"#" * 101

@@ -83,6 +83,8 @@ def expand_paths(paths: Iterable[str], *, want: str = "policy") -> list[Path]:
                     found.append(child)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise InputError(f"{raw}: is not a regular file (a FIFO, device or socket)")
         else:
             raise InputError(f"{raw}: no such file or folder")
     return found
