@@ -223,6 +223,23 @@ def test_table_level_mistakes_are_usage_errors() -> None:
         evaluate_table(POLICY, read_json(EXAMPLES), datetime(2025, 10, 10))
 
 
+@pytest.mark.parametrize("column", ["id", "fields", "events"])
+@pytest.mark.parametrize("errors", ["raise", "collect"])
+def test_a_duplicated_ticket_column_is_a_usage_error(column: str, errors: str) -> None:
+    table = read_json(EXAMPLES)
+    twice = table.append_column(column, table.column(column))
+    with pytest.raises(UsageError, match=f"the tickets table has 2 columns named '{column}'"):
+        evaluate_batch(POLICY, twice, AT, errors=errors)  # type: ignore[arg-type]
+
+
+def test_a_duplicated_column_that_is_not_a_ticket_column_is_ignored() -> None:
+    table = read_json(EXAMPLES)
+    extra = table.append_column("note", pa.array(["a"] * len(table))).append_column(
+        "note", pa.array(["b"] * len(table))
+    )
+    assert evaluate_table(POLICY, extra, AT).equals(evaluate_table(POLICY, table, AT))
+
+
 def test_empty_table() -> None:
     empty = read_json(EXAMPLES).slice(0, 0)
     result = evaluate_batch(POLICY, empty, AT)

@@ -15,7 +15,7 @@ from slarules.engine import instant
 
 from ._convert import NAIVE_HINT, ArrowRecords, check_tickets, naive_columns, records_from_arrow
 from ._deps import require
-from ._records import Bad, ErrorMode, Outcome, evaluate_items, facts_at
+from ._records import Bad, ErrorMode, Outcome, Record, evaluate_items, facts_at
 from ._schema import actions_schema, errors_schema, stages_schema
 from ._typed import item_slices
 
@@ -399,7 +399,7 @@ def naive_hint(schema: pa.Schema) -> str | None:
 
 def evaluate_arrow_records(
     policy: Policy,
-    records: ArrowRecords,
+    records: ArrowRecords | Iterable[Record],
     at: datetime,
     *,
     errors: ErrorMode = "raise",
