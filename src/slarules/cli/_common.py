@@ -20,6 +20,7 @@ __all__ = [
     "EXIT_USAGE",
     "InputError",
     "check_parallel",
+    "check_showable",
     "ci_format_option",
     "exit_with_problems",
     "expand_paths",
@@ -44,8 +45,11 @@ class InputError(click.ClickException):
         click.echo(f"error: {self.message}", err=True)
 
 
-def parse_instant(value: str | None, option: str = "--at") -> datetime | None:
-    """An ISO 8601 instant with a UTC offset, for ``--at`` style options."""
+def parse_instant(
+    value: str | None, option: str = "--at", *, zones: Iterable[str] = ()
+) -> datetime | None:
+    """An ISO 8601 instant with a UTC offset, for ``--at`` style options, that UTC and each
+    of ``zones`` (the policies' time zones) can show (``check_showable``)."""
     if value is None:
         return None
     try:
@@ -56,7 +60,27 @@ def parse_instant(value: str | None, option: str = "--at") -> datetime | None:
         ) from None
     if parsed.tzinfo is None:
         raise InputError(f"{option} {value!r} has no UTC offset; add one, e.g. +08:00 or Z")
-    return parsed
+    return check_showable(parsed, value, option, zones)
+
+
+def check_showable(at: datetime, value: str, option: str, zones: Iterable[str]) -> datetime:
+    """``at``, unless UTC or one of ``zones`` cannot show it (a datetime holds the years 1
+    to 9999 only): then one ``InputError`` naming the option, before any ticket is read,
+    instead of an error for every ticket and a traceback when the answer is printed."""
+    from zoneinfo import ZoneInfo
+
+    from slarules.calendar._localtime import showable, to_us
+
+    us = to_us(at)
+    for zone in ("UTC", *zones):
+        first, last = showable(ZoneInfo(zone))
+        if not first <= us <= last:
+            where = "UTC" if zone == "UTC" else f"the policy's time zone {zone}"
+            raise InputError(
+                f"{option} {value!r} falls outside the years 1 to 9999 in {where}, beyond "
+                "what a datetime can hold; give an instant between those years"
+            )
+    return at
 
 
 def format_problem(problem: Problem, fmt: str) -> str:

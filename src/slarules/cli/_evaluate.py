@@ -100,7 +100,7 @@ def evaluate(
     bulk = _is_parquet(tickets) or output is not None or workers > 1 or scheduler is not None
     check_parallel(tickets, workers, scheduler)
     policy = load_policy_or_exit(policy_path)
-    at = parse_instant(at_text) or datetime.now(UTC)
+    at = parse_instant(at_text, zones=[policy.timezone]) or datetime.now(UTC)
     if bulk:
         show = progress if progress is not None else (sys.stderr.isatty() and tickets != "-")
         _bulk(policy, tickets, at, fmt, kind, output, workers, scheduler, show)

@@ -46,7 +46,7 @@ def explain(
 ) -> None:
     """Explain the priority and every deadline of one ticket, in plain words."""
     policy = load_policy_or_exit(policy_path)
-    at = parse_instant(at_text) or datetime.now(UTC)
+    at = parse_instant(at_text, zones=[policy.timezone]) or datetime.now(UTC)
     try:
         explanation = policy.explain(as_ticket(pick_ticket(ticket_path, ticket_id)), at=at)  # type: ignore[arg-type]
     except TicketError as exc:

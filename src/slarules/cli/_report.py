@@ -29,6 +29,7 @@ from ._common import (
     InputError,
     check_parallel,
     check_record,
+    check_showable,
     exit_with_problems,
     load_policy_or_exit,
     parallel_options,
@@ -54,7 +55,7 @@ def _as_of(text: str, zone: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         raise InputError(f"--as-of {text!r} has no UTC offset; add one, e.g. +08:00 or Z")
-    return parsed
+    return check_showable(parsed, text, "--as-of", [zone])
 
 
 def _date(text: str | None, option: str) -> date | None:
