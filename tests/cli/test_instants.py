@@ -69,3 +69,22 @@ def test_the_instant_is_checked_before_any_ticket_is_read(
     assert result.exit_code == 2
     assert "falls outside the years 1 to 9999" in result.stderr
     assert "missing.jsonl" not in result.stderr
+
+
+@pytest.mark.parametrize("options", [[], ["-o", "out.jsonl"]])
+def test_an_instant_beyond_the_business_calendars_is_one_usage_error(
+    run: Run, tmp_path: Path, options: list[str]
+) -> None:
+    """The last instant Asia/Shanghai can show passes the command line's check; the
+    engine then says that business calendars end earlier, once, with exit 2 (the table and
+    ``-o`` are whole or nothing; ``--format jsonl`` streams the tickets evaluated before a
+    calendar was needed)."""
+    options = [str(tmp_path / o) if o.endswith(".jsonl") else o for o in options]
+    result = run("evaluate", REFERENCE, TICKETS, "--at", "9999-12-31T15:59:59Z", *options)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        "error: at: 9999-12-31T15:59:59+00:00 falls outside the years 3 to 9996 that "
+        "business calendars cover"
+    ]
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []

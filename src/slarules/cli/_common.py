@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
@@ -16,9 +19,12 @@ from slarules.batch._records import Record
 
 __all__ = [
     "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "InputError",
+    "atomic_output",
     "check_parallel",
     "check_showable",
     "ci_format_option",
@@ -34,6 +40,8 @@ __all__ = [
 EXIT_OK = 0
 EXIT_FAILED = 1  # the policy, a ticket or a test failed
 EXIT_USAGE = 2  # bad arguments or unreadable input
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C), as a shell reports a process it ended: 128 + 2
+EXIT_TERMINATED = 143  # SIGTERM: 128 + 15
 
 
 class InputError(click.ClickException):
@@ -81,6 +89,34 @@ def check_showable(at: datetime, value: str, option: str, zones: Iterable[str]) 
                 "what a datetime can hold; give an instant between those years"
             )
     return at
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Write the file ``path`` whole or not at all.
+
+    The block writes to the temporary file whose name it is given, beside ``path`` (named
+    ``.NAME.PID-XXXXXX.part``, so that nothing takes it for the output); when the block
+    ends it is renamed to ``path``, replacing any file there in one step. When the block
+    raises (an unreadable input, a usage error, Ctrl-C), the temporary file is removed and
+    ``path`` is left as it was. An ``OSError`` is an ``InputError`` naming ``path``.
+    """
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{secrets.token_hex(3)}.part")
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        raise InputError(f"{target}: cannot be written ({exc.strerror})") from None
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise InputError(f"{target}: cannot be written ({exc.strerror})") from None
+        raise
 
 
 def format_problem(problem: Problem, fmt: str) -> str:

@@ -6,7 +6,8 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import ExitStack, closing
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from ._common import (
     EXIT_FAILED,
     EXIT_OK,
     InputError,
+    atomic_output,
     check_parallel,
     check_record,
     load_policy_or_exit,
@@ -150,7 +152,7 @@ def _output_kind(ctx: click.Context, output: str | None) -> Output | None:
 
 def _chunks(
     policy: Policy, tickets: str, at: datetime, kind: Output, workers: int, scheduler: str | None
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     """Chunk results in input order, from the pool, the cluster, or this process."""
     from slarules.batch import evaluate_chunk, map_chunks
     from slarules.batch._chunks import input_format
@@ -183,43 +185,20 @@ def _bulk(
     scheduler: str | None,
     show_progress: bool,
 ) -> None:
-    """``evaluate`` over chunks: Parquet input, ``--output``, ``--workers``, ``--scheduler``."""
-    bad = 0
-    count = 0
-    rows: list[Evaluation] = []
-    writer: Any = None
-    stream: IO[str] = sys.stdout
+    """``evaluate`` over chunks: Parquet input, ``--output``, ``--workers``, ``--scheduler``.
+
+    ``--output`` is written whole or not at all (``atomic_output``)."""
     task_kind: Output = kind or ("jsonl" if fmt == "jsonl" else "evaluations")
     try:
-        if kind == "arrow":
-            from slarules.batch import stages_schema
-            from slarules.batch._deps import require
-            from slarules.batch._schema import STAGE_DICTIONARY_COLUMNS
-
-            pq = require("pyarrow.parquet")
-            dictionary = list(STAGE_DICTIONARY_COLUMNS)
-            writer = pq.ParquetWriter(output, stages_schema(), use_dictionary=dictionary)
-        elif output is not None:
-            stream = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        parts = _chunks(policy, tickets, at, task_kind, workers, scheduler)
-        for part in _counted(parts) if show_progress else parts:
-            count += part.count
-            for where, message in part.errors:
-                bad += 1
-                click.echo(f"{where}: error: {message}", err=True)
-            if part.table is not None and writer is not None:
-                writer.write_table(part.table)
-            stream.writelines(line + "\n" for line in part.lines)
-            rows.extend(part.evaluations)
+        with ExitStack() as files:
+            target = files.enter_context(atomic_output(output)) if output is not None else None
+            count, bad, rows = _write_chunks(
+                policy, tickets, at, task_kind, target, workers, scheduler, show_progress
+            )
     except UsageError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"{output or tickets}: cannot be written ({exc.strerror})") from None
-    finally:
-        if writer is not None:
-            writer.close()
-        if stream is not sys.stdout:
-            stream.close()
     if task_kind == "evaluations":
         _table(policy.stages, rows, policy.timezone, at)
     if output is not None:
@@ -230,13 +209,72 @@ def _bulk(
     raise SystemExit(EXIT_FAILED if bad else EXIT_OK)
 
 
-def _counted(parts: Iterator[ChunkResult]) -> Iterator[ChunkResult]:
+def _write_chunks(
+    policy: Policy,
+    tickets: str,
+    at: datetime,
+    kind: Output,
+    target: str | None,
+    workers: int,
+    scheduler: str | None,
+    show_progress: bool,
+) -> tuple[int, int, list[Evaluation]]:
+    """Evaluate every chunk into ``target`` (None: stdout, or the rows of a table) and
+    report bad tickets on stderr: how many tickets, how many bad, and the table's rows."""
+    bad = 0
+    count = 0
+    rows: list[Evaluation] = []
+    writer: Any = None
+    stream: IO[str] = sys.stdout
+    try:
+        if kind == "arrow":
+            from slarules.batch import stages_schema
+            from slarules.batch._deps import require
+            from slarules.batch._schema import STAGE_DICTIONARY_COLUMNS
+
+            pq = require("pyarrow.parquet")
+            dictionary = list(STAGE_DICTIONARY_COLUMNS)
+            writer = pq.ParquetWriter(target, stages_schema(), use_dictionary=dictionary)
+        elif target is not None:
+            stream = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        parts = _chunks(policy, tickets, at, kind, workers, scheduler)
+        if show_progress:
+            parts = _counted(parts)
+        with closing(parts):  # now, whatever stops the loop: that ends the workers
+            for part in parts:
+                count, bad = _write_part(part, count, bad, writer, stream, rows)
+    finally:
+        if writer is not None:
+            writer.close()
+        if stream is not sys.stdout:
+            stream.close()
+    return count, bad, rows
+
+
+def _write_part(
+    part: ChunkResult, count: int, bad: int, writer: Any, stream: IO[str], rows: list[Evaluation]
+) -> tuple[int, int]:
+    """One chunk's results written out, its bad tickets reported."""
+    count += part.count
+    for where, message in part.errors:
+        bad += 1
+        click.echo(f"{where}: error: {message}", err=True)
+    if part.table is not None and writer is not None:
+        writer.write_table(part.table)
+    stream.writelines(line + "\n" for line in part.lines)
+    rows.extend(part.evaluations)
+    return count, bad
+
+
+def _counted(
+    parts: Generator[ChunkResult, None, None],
+) -> Generator[ChunkResult, None, None]:
     """Pass chunk results through while stderr counts the tickets evaluated."""
     from rich.console import Console
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     columns = (SpinnerColumn(), TextColumn("evaluating"), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with closing(parts), Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("evaluating", total=None)
         for part in parts:
             bar.advance(task, part.count)
