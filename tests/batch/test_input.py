@@ -189,7 +189,9 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
 LINES = st.lists(
     st.one_of(
         st.builds(lambda i: line(f"T-{i}"), st.integers(0, 99)),
-        st.sampled_from([b"", b"   ", b"{oops", b'{"id": "\xff"}', b"[1, 2]", b'"text"', b"\r"]),
+        st.sampled_from(
+            [b"", b"   ", b"{oops", b'{"id": "\xff"}', b"[1, 2]", b'"text"', b"\r", b'{"id": \r']
+        ),
         st.binary(max_size=12),
     ),
     max_size=12,

@@ -15,7 +15,7 @@ from slarules._errors import UsageError
 
 from ._convert import ArrowRecords, Part, check_tickets, row_label
 from ._deps import require
-from ._input import check_regular, line_records
+from ._input import WHOLE_CHUNK, check_regular, line_records, split_records
 from ._records import Record
 
 __all__ = [
@@ -139,15 +139,16 @@ BATCH_ROWS = 10_000  # Parquet rows converted at a time: bounds a worker's memor
 
 
 def _read_jsonl(chunk: Chunk) -> Iterator[Record]:
+    size = chunk.stop - chunk.start
     with open(chunk.path, "rb") as stream:
         stream.seek(chunk.start)
-        yield from line_records(
-            stream,
-            chunk.path,
-            first_line=chunk.first,
-            size=chunk.stop - chunk.start,
-            at_start=chunk.start == 0,
-        )
+        if size > WHOLE_CHUNK:  # a chunk of huge lines: a line at a time
+            yield from line_records(
+                stream, chunk.path, first_line=chunk.first, size=size, at_start=chunk.start == 0
+            )
+            return
+        data = stream.read(size)
+    yield from split_records(data, chunk.path, chunk.first, chunk.start == 0)
 
 
 def _parquet_parts(chunk: Chunk) -> Iterator[Part]:

@@ -21,6 +21,7 @@ from slarules.report import FORMATS, ReportAccumulator, ReportOptions, render
 
 if TYPE_CHECKING:
     from slarules.batch import Record
+    from slarules.batch._typed import Item
     from slarules.engine import Evaluation
     from slarules.engine._ticket import TicketLike
 
@@ -291,7 +292,7 @@ def _fill(
     straight into the engine's ticket form, as ``slarules evaluate`` reads them. ``echo``
     is told of each bad ticket as it is met."""
     from slarules.batch._records import evaluate_items
-    from slarules.batch._typed import item_slices
+    from slarules.batch._typed import map_slices
     from slarules.engine import evaluate
 
     policy = acc.policy
@@ -300,7 +301,7 @@ def _fill(
     def answer(ticket: TicketLike) -> tuple[TicketLike, Evaluation]:
         return ticket, evaluate(compiled, ticket, at)
 
-    for items, label, first in item_slices(records):
+    def fill(items: list[Item], label: str, first: int) -> None:
         pairs, bad = evaluate_items(
             policy, items, answer, errors="collect", label=label, first_row=first
         )
@@ -310,3 +311,6 @@ def _fill(
             if echo is not None:
                 echo(where, message)
             acc.reject(where, message)
+
+    for _ in map_slices(records, fill):
+        pass
