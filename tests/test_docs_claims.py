@@ -202,3 +202,56 @@ def test_the_tutorials_validation_output_is_what_validate_prints(
     result = CliRunner().invoke(cli, ["validate", str(policy)])
     assert result.exit_code == 1
     assert documented in result.output.splitlines()
+
+
+# ------------------------------------------------------------------------ policy tests
+
+
+def test_the_failure_shown_in_policy_tests_md_is_what_slarules_test_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DOCS / "policy-tests.md").read_text(encoding="utf-8")
+    section = _section(text, "## What is an error, and what is a failure")
+    (block,) = re.findall(r"```\n(FAIL .*?)```", section, re.DOTALL)
+    expected = re.search(r"expected: (\S+)", block)
+    actual = re.search(r"actual: +(\S+)", block)
+    assert expected is not None
+    assert actual is not None
+    (tmp_path / "policies").mkdir()
+    shutil.copy(ROOT / "policies" / "after-sales-response.yaml", tmp_path / "policies")
+    tests = (ROOT / "policies" / "after-sales-response.test.yaml").read_text(encoding="utf-8")
+    wrong = f"closure: {{deadline: {expected.group(1)}}}"
+    changed = tests.replace(f"closure: {{deadline: {actual.group(1)}}}", wrong, 1)
+    assert changed != tests
+    (tmp_path / "policies" / "after-sales-response.test.yaml").write_text(changed)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["test", "policies/after-sales-response.test.yaml"])
+    assert result.exit_code == 1
+    assert result.output == block
+
+
+def test_the_example_test_file_of_policy_tests_md_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DOCS / "policy-tests.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)[0]
+    shutil.copy(ROOT / "policies" / "after-sales-response.yaml", tmp_path)
+    (tmp_path / "after-sales-response.test.yaml").write_text(example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["test", "after-sales-response.test.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "2 tests, 2 passed, 0 failed"
+
+
+def test_the_json_format_has_the_keys_policy_tests_md_lists() -> None:
+    import json
+
+    result = CliRunner().invoke(cli, ["test", str(ROOT / "policies"), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert list(data) == ["ok", "tests", "passed", "failed", "files", "problems"]
+    assert list(data["files"][0]) == ["file", "policy", "cases"]
+    assert list(data["files"][0]["cases"][0]) == ["name", "line", "passed", "failures"]
+    assert (
+        result.stderr.splitlines()[-1]
+        == f"{data['tests']} tests, {data['passed']} passed, 0 failed"
+    )
