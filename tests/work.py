@@ -7,7 +7,8 @@ a test can say "at most this many steps per node of input" or "no more steps for
 input". A budget stops runaway work where it happens instead of letting the test hang.
 
 Work done inside C code (a regular expression, ``str.count``) is one step however long it
-runs; the Python code around it is what these counts see.
+runs; the Python code around it is what these counts see. A tracer already set (coverage,
+a debugger) is set aside while counting and restored afterwards.
 """
 
 from __future__ import annotations
