@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slarules import Policy, StageStatus
 from slarules.cli import cli
@@ -77,6 +80,35 @@ def test_calendar_days_on_office_hours_end_when_their_working_time_has_passed() 
     assert _deadline(_closure("1 day"), f"{TUESDAY}T10:00") == t(f"{WEDNESDAY}T10:00")
     assert _deadline(_closure("1 day"), f"{TUESDAY}T04:42") == t(f"{TUESDAY}T18:00")
     assert _deadline(_closure("1 day", "24x7"), f"{TUESDAY}T04:42") == t(f"{WEDNESDAY}T04:42")
+
+
+_BUSINESS_DAYS = {n: _closure(f"{n} business days") for n in (1, 2, 5)}
+_MINUTE = timedelta(minutes=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(_BUSINESS_DAYS)),
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2025, 12, 20)),
+)
+def test_business_days_end_at_the_earliest_instant_with_their_working_time(
+    days: int, local: datetime
+) -> None:
+    policy = _BUSINESS_DAYS[days]
+    office = policy.calendars["office"]
+    start = local.replace(second=0, microsecond=0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    same_time = office.add_days(start, days)  # the same local time, `days` working days on
+    deadline = _deadline(policy, start.isoformat())
+    assert deadline is not None
+    budget = office.between(start, same_time)
+    assert start <= deadline <= same_time
+    assert office.between(start, deadline) == budget  # all the working time ...
+    if budget:
+        assert office.between(start, deadline - _MINUTE) < budget  # ... and no earlier
+    if office.is_open(same_time):
+        assert deadline == same_time  # inside working hours: the same local time
+    else:
+        assert not office.is_open(deadline)  # outside them: a close (a day's or a break's)
 
 
 def test_the_policy_reference_no_longer_says_business_days_keep_the_local_time() -> None:
