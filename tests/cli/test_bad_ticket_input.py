@@ -23,10 +23,18 @@ def good(ticket_id: str) -> dict[str, Any]:
 BAD = {
     "enum-list": {"fields": {"level": ["urgent"]}},
     "enum-mapping": {"fields": {"level": {"is": "urgent"}}},
+    "overflow-event": {"events": {"created": "0001-01-01T00:00:00+01:00"}},
+    "overflow-status": {"statuses": [{"at": "9999-12-31T23:00:00-01:00", "status": "open"}]},
+    "numeric-event": {"events": {"created": 1760000000}},
+    "numeric-text-event": {"events": {"created": "1760000000"}},
 }
 WHAT = {
     "enum-list": "field 'level'",
     "enum-mapping": "field 'level'",
+    "overflow-event": "events.created",
+    "overflow-status": "statuses[0].at",
+    "numeric-event": "events.created",
+    "numeric-text-event": "events.created",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from slarules import Policy, TicketError, load_policy
+from slarules import Policy, StatusChange, Ticket, TicketError, load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 AFTER_SALES = load_policy(ROOT / "policies" / "after-sales-response.yaml")
@@ -129,3 +129,108 @@ def test_a_nested_enum_given_a_mapping_names_its_path() -> None:
             {"id": "X", "fields": {"customer": {"grade": {"v": 1}}}, "events": {}}, at=AT
         )
     assert info.value.field == "customer.grade"
+
+
+# --- instants a datetime cannot hold in UTC -------------------------------------------------
+
+OVERFLOWING = [
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:00:00-01:00",
+    "0001-01-01T00:00:00+23:59",
+]
+
+
+@pytest.mark.parametrize("when", OVERFLOWING)
+def test_an_event_that_overflows_in_utc_is_a_ticket_error_naming_the_event(when: str) -> None:
+    with pytest.raises(TicketError) as info:
+        AFTER_SALES.evaluate(after_sales(events={"created": when}), at=AT)
+    assert info.value.ticket_id == "X"
+    assert str(info.value).startswith(f"ticket 'X': events.created: {when} falls ")
+    assert "in UTC, beyond the years a datetime can hold" in str(info.value)
+
+
+@pytest.mark.parametrize("when", OVERFLOWING)
+def test_a_status_change_that_overflows_in_utc_names_its_position(when: str) -> None:
+    statuses = [
+        {"at": "2025-10-09T15:00:00+08:00", "status": "open"},
+        {"at": when, "status": "waiting_on_customer"},
+    ]
+    with pytest.raises(TicketError, match=r"^ticket 'X': statuses\[1\]\.at: "):
+        AFTER_SALES.evaluate(after_sales(statuses=statuses), at=AT)
+
+
+def test_an_aware_datetime_that_overflows_in_utc_is_refused_alike() -> None:
+    when = datetime.fromisoformat(OVERFLOWING[0])
+    with pytest.raises(TicketError, match=r"events\.created: 0001-01-01T00:00:00\+01:00 falls"):
+        Ticket(id="X", events={"created": when})
+
+
+# --- instants written as numbers ------------------------------------------------------------
+
+NUMBERS = [1760000000, 1760000000000, 1760000000.5, "1760000000", "1760000000000", "-1", "1e9"]
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=repr)
+def test_an_event_given_as_a_number_is_refused_not_read_as_seconds(number: object) -> None:
+    with pytest.raises(TicketError) as info:
+        Ticket.model_validate(after_sales(events={"created": number}))
+    text = str(info.value)
+    assert text.startswith("ticket 'X': events.created: ")
+    assert "is a number, not an instant; write ISO 8601 with an offset" in text
+    assert info.value.field == "events"
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=repr)
+def test_a_status_time_given_as_a_number_is_refused(number: object) -> None:
+    with pytest.raises(TicketError, match=r"statuses\[0\]\.at: .* is a number, not an instant"):
+        AFTER_SALES.evaluate(after_sales(statuses=[{"at": number, "status": "open"}]), at=AT)
+
+
+@pytest.mark.parametrize("value", [True, None, [], {}, "soon", "2025-13-45T00:00:00Z"], ids=repr)
+def test_an_event_that_is_not_an_instant_says_how_to_write_one(value: object) -> None:
+    with pytest.raises(TicketError, match=r"events\.created: .* is not an ISO 8601 instant such"):
+        Ticket.model_validate(after_sales(events={"created": value}))
+
+
+def test_iso_instants_in_every_form_the_docs_allow_still_validate() -> None:
+    forms = [
+        "2025-10-09T14:30:00+08:00",
+        "2025-10-09 14:30:00+08:00",
+        "2025-10-09T14:30+08:00",
+        "2025-10-09T06:30:00Z",
+        "2025-10-09T14:30:00.000+08:00",
+    ]
+    seen = {
+        Ticket.model_validate(after_sales(events={"created": f})).events["created"] for f in forms
+    }
+    assert seen == {datetime(2025, 10, 9, 6, 30, tzinfo=UTC)}
+
+
+# --- validating a Ticket directly -----------------------------------------------------------
+
+
+def test_validating_a_ticket_directly_raises_ticket_errors_not_pydantic_ones() -> None:
+    with pytest.raises(TicketError, match=r"^ticket 'X': events\.created: "):
+        Ticket.model_validate(after_sales(events={"created": "soon"}))
+    with pytest.raises(TicketError, match=r"^ticket 'X': statuses\[0\]\.status: is required"):
+        Ticket(id="X", statuses=[{"at": CREATED}])
+    with pytest.raises(TicketError, match=r"^events\.created: "):
+        Ticket.model_validate_json('{"id": 1, "events": {"created": 5}}')
+    with pytest.raises(TicketError, match=r"^at: "):
+        StatusChange(at="2025-10-09T14:30:00", status="open")
+
+
+def test_a_ticket_id_of_thousands_of_digits_is_refused_with_a_reason() -> None:
+    with pytest.raises(TicketError, match="too long for a number; give the id as text"):
+        Ticket(id=10**5000)
+
+
+def test_a_ticket_id_that_is_not_text_or_a_number_is_named_without_its_whole_value() -> None:
+    nested: list[Any] = []
+    for _ in range(5000):
+        nested = [nested]
+    with pytest.raises(TicketError) as info:
+        Ticket.model_validate({"id": nested})
+    assert info.value.ticket_id is None
+    assert str(info.value).startswith("id: Input should be a valid string, not list [[[[")
+    assert len(str(info.value)) < 200

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, cast
+from typing import Annotated, Any, NamedTuple, Self, cast
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
 
 from slarules._errors import TicketError, format_path
 from slarules.calendar._localtime import to_us
+from slarules.conditions._values import brief, shown
 
 __all__ = [
     "Instants",
@@ -25,48 +35,137 @@ __all__ = [
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
+_EXAMPLE = "2025-10-09T14:30:00+08:00"
+_NUMBER_CHARS = frozenset("0123456789+-.eE_ ")
+_NUMBER = (
+    "{} is a number, not an instant; write ISO 8601 with an offset, e.g. "
+    + _EXAMPLE
+    + " (numbers are never read as seconds or milliseconds)"
+)
 
 
-def _aware(value: datetime, what: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
+def _instant(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
+    """An instant of a ticket: an aware ``datetime``, or ISO 8601 text with an offset, in UTC.
+
+    Never a guess: a number (or numeric text) is refused rather than read as seconds or
+    milliseconds since 1970, a time without an offset is refused, and so is an instant
+    that a datetime cannot hold in UTC (``0001-01-01T00:00:00+01:00``).
+    """
+    if isinstance(value, str):
+        if value[4:5] != "-":  # not YYYY-...: pydantic would read digits as a Unix time
+            if value and set(value) <= _NUMBER_CHARS:
+                raise ValueError(_NUMBER.format(brief(value)))
+            raise ValueError(f"{brief(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
+    elif not isinstance(value, datetime):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            raise ValueError(_NUMBER.format(brief(value)))
+        raise ValueError(f"{shown(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
+    dt: datetime = handler(value)
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"{dt.isoformat()} has no time zone; write an offset such as +08:00 or Z")
+    try:
+        return dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        side = "before 0001-01-01" if dt.year == 1 else "after 9999-12-31"
         raise ValueError(
-            f"{what} {value.isoformat()} has no time zone; write an offset such as +08:00 or Z"
-        )
-    return value.astimezone(UTC)
+            f"{dt.isoformat()} falls {side} in UTC, beyond the years a datetime can hold; "
+            "check the instant"
+        ) from None
 
 
-class StatusChange(BaseModel):
-    """The ticket entered ``status`` at ``at``."""
+Instant = Annotated[datetime, WrapValidator(_instant)]
+"""A ticket's instant, validated by ``_instant`` and stored in UTC."""
+
+
+class _Validated(BaseModel):
+    """A ticket model whose validation errors are ``TicketError``s naming what to fix."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    at: datetime = Field(description="When the ticket entered the status.")
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise _ticket_error(exc, data) from None
+
+    # pydantic's own __init__ but for the error: nested models validate without calling it
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate ``obj`` (a mapping in the JSON shape); a ``TicketError`` says what is wrong."""
+        try:
+            return super().model_validate(
+                obj,
+                strict=strict,
+                extra=extra,
+                from_attributes=from_attributes,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+        except pydantic.ValidationError as exc:
+            raise _ticket_error(exc, obj) from None
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Any = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate JSON text; a ``TicketError`` says what is wrong."""
+        try:
+            return super().model_validate_json(
+                json_data,
+                strict=strict,
+                extra=extra,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+        except pydantic.ValidationError as exc:
+            raise _ticket_error(exc, None) from None
+
+
+class StatusChange(_Validated):
+    """The ticket entered ``status`` at ``at``."""
+
+    at: Instant = Field(description="When the ticket entered the status.")
     status: str = Field(description="The status entered.", examples=["waiting_for_parts"])
 
-    @field_validator("at")
-    @classmethod
-    def _aware_at(cls, value: datetime) -> datetime:
-        return _aware(value, "status time")
 
-
-class Ticket(BaseModel):
+class Ticket(_Validated):
     """A ticket snapshot, validated: the shape the engine evaluates.
 
     ``events`` maps event names to instants; an event later than the evaluation instant is
     a scheduled one (a review meeting). ``statuses`` is the status history, kept in time
-    order. ``done`` holds the keys of actions the host has already applied. Every instant
-    is timezone-aware and stored in UTC.
+    order (changes at one instant keep the order given: the last one is in force).
+    ``done`` holds the keys of actions the host has already applied. Every instant is
+    timezone-aware and stored in UTC.
 
     Immutable: validation also reads the instants into the integer form the engine computes
     with. Change a ticket with ``model_copy(update=...)`` (or validate a new one), never by
     changing its dicts in place.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     id: str = Field(description="The ticket's id.", examples=["T-1001"])
     fields: dict[str, Any] = Field(default_factory=dict, description="Ticket attributes.")
-    events: dict[str, datetime] = Field(
+    events: dict[str, Instant] = Field(
         default_factory=dict, description="Event name to the instant it happened."
     )
     statuses: tuple[StatusChange, ...] = Field(
@@ -92,12 +191,11 @@ class Ticket(BaseModel):
     @field_validator("id", mode="before")
     @classmethod
     def _id_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("events")
-    @classmethod
-    def _aware_events(cls, value: dict[str, datetime]) -> dict[str, datetime]:
-        return {name: _aware(at, f"event {name!r} at") for name, at in value.items()}
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value.bit_length() > 14_000:  # beyond the 4,300 digits str() converts
+                raise ValueError(f"{brief(value)} is too long for a number; give the id as text")
+            return str(value)
+        return value
 
     @field_validator("statuses")
     @classmethod
@@ -199,9 +297,19 @@ def status_at(statuses: tuple[tuple[int, str], ...], at: int) -> str | None:
     return current
 
 
-def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
+def _id_of(data: Any) -> str | None:
+    """The id of a ticket that failed validation, when it has a usable one."""
     ticket_id = data.get("id") if isinstance(data, Mapping) else None
-    first = exc.errors()[0]
+    if isinstance(ticket_id, str) and ticket_id:
+        return ticket_id
+    if isinstance(ticket_id, int) and not isinstance(ticket_id, bool):
+        return brief(ticket_id)
+    return None
+
+
+def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
+    errors = exc.errors()
+    first = errors[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
     where = format_path(loc) or "ticket"
     msg = first["msg"]
@@ -212,14 +320,14 @@ def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
     elif first["type"] == "extra_forbidden":
         msg = "is not part of a ticket (expected id, fields, events, statuses, done)"
     elif first["type"].startswith("datetime"):
-        msg = f"{first.get('input')!r} is not an ISO 8601 instant such as 2025-10-09T14:30:00+08:00"
-    more = len(exc.errors()) - 1
+        msg = f"{brief(first.get('input'))} is not an ISO 8601 instant such as {_EXAMPLE}"
+    elif "input" in first and first["type"] != "value_error":
+        msg = f"{msg}, not {shown(first['input'])}"
+    more = len(errors) - 1
     if more:
         msg += f" (and {more} more problem{'s' if more > 1 else ''})"
     field = str(loc[0]) if loc else None
-    return TicketError(
-        f"{where}: {msg}", ticket_id=str(ticket_id) if ticket_id else None, field=field
-    )
+    return TicketError(f"{where}: {msg}", ticket_id=_id_of(data), field=field)
 
 
 def as_ticket(value: Ticket | Mapping[str, Any]) -> Ticket:
@@ -230,7 +338,4 @@ def as_ticket(value: Ticket | Mapping[str, Any]) -> Ticket:
         raise TicketError(
             f"a ticket must be a mapping or a slarules.Ticket, not {type(value).__name__}"
         )
-    try:
-        return Ticket.model_validate(value)
-    except pydantic.ValidationError as exc:
-        raise _ticket_error(exc, value) from None
+    return Ticket.model_validate(value)
