@@ -72,20 +72,19 @@ def test_a_prepared_ticket_turns_back_into_the_equal_ticket() -> None:
     assert again.events["created"].microsecond == 1
 
 
-def test_instants_are_read_again_when_a_copy_replaces_the_events() -> None:
+def test_instants_are_read_again_when_a_change_replaces_the_events() -> None:
     ticket = Ticket.model_validate({"id": "T-1", "events": {"created": "2025-01-01T00:00:00Z"}})
-    moved = ticket.model_copy(update={"events": {"created": _EPOCH + timedelta(hours=1)}})
+    moved = ticket.replace(events={"created": _EPOCH + timedelta(hours=1)})
     assert instants(ticket).events == {"created": 1_735_689_600_000_000}
     assert instants(moved).events == {"created": 3_600_000_000}
-    assert instants(ticket.model_copy(update={"done": frozenset({"k"})})) is instants(ticket)
+    assert instants(ticket.replace(done={"k"})) == instants(ticket)
 
 
-def test_a_copy_equals_the_ticket_validated_from_the_same_data() -> None:
+def test_a_changed_copy_equals_the_ticket_validated_from_the_same_data() -> None:
     ticket = Ticket.model_validate({"id": "T-1", "events": {"created": "2025-01-01T00:00:00Z"}})
     events = {"created": _EPOCH + timedelta(days=20_000)}
     copy = ticket.model_copy(update={"events": events})
     fresh = Ticket(id="T-1", events=events)
-    assert copy == fresh  # whether or not the engine has read the copy's instants yet
-    assert instants(copy) == instants(fresh)
     assert copy == fresh
+    assert instants(copy) == instants(fresh)
     assert copy != ticket

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, NamedTuple, Self, cast
 
@@ -18,8 +18,9 @@ from pydantic import (
     field_validator,
 )
 
-from slarules._errors import TicketError, format_path
+from slarules._errors import TicketError, UsageError, format_path
 from slarules.calendar._localtime import to_us
+from slarules.conditions._fields import ReadOnlyFields
 from slarules.conditions._values import brief, shown
 
 __all__ = [
@@ -75,6 +76,28 @@ def _instant(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
 
 Instant = Annotated[datetime, WrapValidator(_instant)]
 """A ticket's instant, validated by ``_instant`` and stored in UTC."""
+
+
+class _ReadOnlyError(UsageError, TypeError):
+    """A validated ticket was changed in place (a ``TypeError`` too, as for a tuple)."""
+
+
+_READ_ONLY = (
+    "a Ticket is immutable, so the engine's answers always match it; "
+    "change it with ticket.replace(...), which validates the changes"
+)
+
+
+class _Snapshot(ReadOnlyFields):
+    """A ticket's ``fields`` or ``events``: a ``dict`` that refuses changes."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise _ReadOnlyError(_READ_ONLY)
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse
 
 
 class _Validated(BaseModel):
@@ -141,12 +164,21 @@ class _Validated(BaseModel):
         except pydantic.ValidationError as exc:
             raise _ticket_error(exc, None) from None
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise _ReadOnlyError(_READ_ONLY)
+
+    def __delattr__(self, name: str) -> None:
+        raise _ReadOnlyError(_READ_ONLY)
+
 
 class StatusChange(_Validated):
     """The ticket entered ``status`` at ``at``."""
 
     at: Instant = Field(description="When the ticket entered the status.")
     status: str = Field(description="The status entered.", examples=["waiting_for_parts"])
+
+
+_UNCHANGED: Any = object()
 
 
 class Ticket(_Validated):
@@ -158,15 +190,16 @@ class Ticket(_Validated):
     ``done`` holds the keys of actions the host has already applied. Every instant is
     timezone-aware and stored in UTC.
 
-    Immutable: validation also reads the instants into the integer form the engine computes
-    with. Change a ticket with ``model_copy(update=...)`` (or validate a new one), never by
-    changing its dicts in place.
+    Immutable: ``fields`` and ``events`` are read-only mappings, ``statuses`` and ``done``
+    a tuple and a frozenset, and validation also reads the instants into the integer form
+    the engine computes with. Change a ticket with ``ticket.replace(events=...)``, which
+    validates the changes (``model_copy(update=...)`` does the same).
     """
 
     id: str = Field(description="The ticket's id.", examples=["T-1001"])
-    fields: dict[str, Any] = Field(default_factory=dict, description="Ticket attributes.")
-    events: dict[str, Instant] = Field(
-        default_factory=dict, description="Event name to the instant it happened."
+    fields: Mapping[str, Any] = Field(default_factory=_Snapshot, description="Ticket attributes.")
+    events: Mapping[str, Instant] = Field(
+        default_factory=_Snapshot, description="Event name to the instant it happened."
     )
     statuses: tuple[StatusChange, ...] = Field(
         default=(), description="Status changes, in time order."
@@ -197,10 +230,52 @@ class Ticket(_Validated):
             return str(value)
         return value
 
+    @field_validator("fields", "events")
+    @classmethod
+    def _read_only(cls, value: Mapping[str, Any]) -> Mapping[str, Any]:
+        return _Snapshot(value)
+
     @field_validator("statuses")
     @classmethod
     def _ordered(cls, value: tuple[StatusChange, ...]) -> tuple[StatusChange, ...]:
         return tuple(sorted(value, key=lambda s: s.at))
+
+    def replace(
+        self,
+        *,
+        id: str = _UNCHANGED,
+        fields: Mapping[str, Any] = _UNCHANGED,
+        events: Mapping[str, datetime | str] = _UNCHANGED,
+        statuses: Iterable[StatusChange | Mapping[str, Any]] = _UNCHANGED,
+        done: Iterable[str] = _UNCHANGED,
+    ) -> Ticket:
+        """A copy with the parts given replaced, validated as a new ticket would be.
+
+        Each part replaces the whole of that part: to add an event, pass
+        ``events={**ticket.events, "first_response": "2025-10-09T14:50:00+08:00"}``. A bad
+        change is a ``TicketError`` naming it (``events.first_response``).
+        """
+        given = {"id": id, "fields": fields, "events": events, "statuses": statuses, "done": done}
+        return self._changed({k: v for k, v in given.items() if v is not _UNCHANGED})
+
+    __replace__ = replace  # copy.replace(ticket, events=...) (Python 3.13)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, validated as ``replace`` validates (unlike pydantic's)."""
+        if update:
+            return self._changed(update)
+        return super().model_copy(deep=deep)
+
+    def _changed(self, changes: Mapping[str, Any]) -> Self:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "fields": self.fields,
+            "events": self.events,
+            "statuses": self.statuses,
+            "done": self.done,
+        }
+        data.update(changes)
+        return self.model_validate(data)
 
     def status_at(self, at: datetime) -> str | None:
         """The status the ticket was in at ``at`` (``None`` before the first change)."""
@@ -269,8 +344,8 @@ TicketLike = Ticket | Prepared
 def instants(ticket: TicketLike) -> Instants:
     """The ticket's instants in microseconds, as read at validation.
 
-    Read again if the events or statuses were replaced since (``model_copy(update=...)``
-    does not validate).
+    Read again if the events or statuses are not the ones they were read from (a ticket
+    made with pydantic's ``model_construct``, which does not validate).
     """
     if type(ticket) is Prepared:
         return ticket.instants

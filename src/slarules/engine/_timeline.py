@@ -83,9 +83,7 @@ def timeline(
         if changes:
             entries.append(TimelineEntry(ev.at, tuple(changes), ev.actions, ev))
         if ev.actions:
-            current = current.model_copy(
-                update={"done": current.done | {a.key for a in ev.actions}}
-            )
+            current = current.replace(done=current.done | {a.key for a in ev.actions})
         previous = ev
         t = ev.next_evaluation_at
     return tuple(entries)
