@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from datetime import timedelta
 from pathlib import Path
 
 from slarules import Policy
@@ -103,3 +104,30 @@ def test_an_evaluation_pickles_for_other_processes() -> None:
     assert copy == ev
     assert dict(copy.actions[0].data) == {"t": 1}
     assert copy.stages["response"].status == "breached"
+
+
+AFTER_SALES = Policy.from_yaml(Path("policies/after-sales-response.yaml").read_bytes())
+BOTH_AT_0155 = {
+    "id": "T-2",
+    "fields": {"level": "urgent"},
+    "events": {"created": "2025-10-09T00:00:00+08:00"},
+    "statuses": [
+        {"at": "2025-10-09T01:55:00+08:00", "status": "waiting_on_customer"},
+        {"at": "2025-10-09T01:55:00+08:00", "status": "closed"},
+    ],
+}
+
+
+def test_two_status_changes_at_one_instant_are_one_change_to_the_later() -> None:
+    ev = AFTER_SALES.evaluate(BOTH_AT_0155, at=t("2025-10-09T01:30"))
+    # not 01:55, where the ticket goes from open-by-default to closed (no pause): the next
+    # change is solution_provided's early warning at 80 % of 4h
+    assert ev.next_evaluation_at == t("2025-10-09T03:12")
+    at_0155 = AFTER_SALES.evaluate(BOTH_AT_0155, at=t("2025-10-09T01:55"))
+    assert at_0155.stages["solution_provided"].status == "running"
+    assert at_0155.stages["solution_provided"].paused == timedelta(0)
+
+
+def test_explain_shows_no_pause_for_a_status_undone_at_the_instant_it_began() -> None:
+    text = str(AFTER_SALES.explain(BOTH_AT_0155, at=t("2025-10-09T03:00")))
+    assert "Paused" not in text

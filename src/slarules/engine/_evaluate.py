@@ -6,7 +6,7 @@ ladder for the actions due, and find the next instant at which any of it changes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -493,7 +493,9 @@ def _next_change(
     later = inst.statuses and inst.statuses[-1][0] > at  # a status change is still to come
     if conditional:
         # a stage's condition may test the status or the events: any change may matter
-        candidates.extend(t for t in _change_instants(inst) if t > at)
+        candidates.extend(t for t in events.values() if t > at)
+        if later:
+            candidates.extend(when for when, _ in _status_flips(inst.statuses, at))
     for state in states:
         stage = state.stage
         clock = state.clock
@@ -517,6 +519,16 @@ def _next_change(
     return min(candidates) if candidates else None
 
 
+def _status_flips(statuses: tuple[tuple[int, str], ...], at: int) -> Iterator[tuple[int, str]]:
+    """Each later instant at which the status in force changes, with the status entered
+    (``statuses`` as ``in_force`` gives them: one change per instant)."""
+    current = status_at(statuses, at)
+    for when, status in statuses:
+        if when > at and status != current:
+            current = status
+            yield when, status
+
+
 def _first_pause_flip(
     pauses: Callable[[str], bool],
     statuses: tuple[tuple[int, str], ...],
@@ -527,9 +539,7 @@ def _first_pause_flip(
     (once breached, pausing changes nothing any more)."""
     current = status_at(statuses, at)
     paused = current is not None and pauses(current)
-    for when, status in statuses:
-        if when <= at:
-            continue
+    for when, status in _status_flips(statuses, at):
         if deadline is not None and when >= deadline:
             return None
         if pauses(status) != paused:

@@ -296,15 +296,29 @@ class Instants(NamedTuple):
     """A ticket's instants as integer UTC microseconds: the form the engine computes with."""
 
     events: dict[str, int]
-    statuses: tuple[tuple[int, str], ...]  # (when, status), in time order
+    statuses: tuple[tuple[int, str], ...]  # (when, status) in time order, see in_force
     source: tuple[object, object]  # the events and statuses they were read from
+
+
+def in_force(changes: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]:
+    """Status changes in time order, keeping of several at one instant only the last one
+    given: the status the ticket is in from then on (``waiting`` then ``closed`` at 01:55
+    is one change, to ``closed``). The engine reads statuses in this form, so a status that
+    lasted no time pauses no clock and is no change to wait for."""
+    for i in range(1, len(changes)):
+        if changes[i][0] == changes[i - 1][0]:
+            break
+    else:
+        return changes  # the usual case: no two changes share an instant
+    last = len(changes) - 1
+    return tuple(c for i, c in enumerate(changes) if i == last or changes[i + 1][0] != c[0])
 
 
 def _read_instants(ticket: Ticket) -> Instants:
     events, statuses = ticket.events, ticket.statuses
     return Instants(
         {name: to_us(at) for name, at in events.items()},
-        tuple((to_us(s.at), s.status) for s in statuses),
+        in_force(tuple((to_us(s.at), s.status) for s in statuses)),
         (events, statuses),
     )
 
@@ -314,8 +328,9 @@ class Prepared:
 
     For readers whose input types guarantee what validating a ``Ticket`` would (Arrow
     columns typed as timestamps with a zone, text ids): the id as text, instants as UTC
-    microseconds, status changes sorted by time. ``evaluate`` answers exactly as for the
-    equal ``Ticket``; ``events`` are made into datetimes only if a condition asks for them.
+    microseconds, status changes sorted by time (stably: changes at one instant in the
+    order given). ``evaluate`` answers exactly as for the equal ``Ticket``; ``events`` are
+    made into datetimes only if a condition asks for them.
     """
 
     __slots__ = ("done", "fields", "id", "instants")
@@ -330,7 +345,7 @@ class Prepared:
     ) -> None:
         self.id = id
         self.fields = fields
-        self.instants = Instants(events, statuses, (None, None))
+        self.instants = Instants(events, in_force(statuses), (None, None))
         self.done = done
 
     @property
