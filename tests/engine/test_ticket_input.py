@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from slarules import Policy, StatusChange, Ticket, TicketError, load_policy
+from slarules import Policy, StatusChange, Ticket, TicketError, UsageError, load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 AFTER_SALES = load_policy(ROOT / "policies" / "after-sales-response.yaml")
@@ -234,3 +234,56 @@ def test_a_ticket_id_that_is_not_text_or_a_number_is_named_without_its_whole_val
     assert info.value.ticket_id is None
     assert str(info.value).startswith("id: Input should be a valid string, not list [[[[")
     assert len(str(info.value)) < 200
+
+
+# --- a time without an offset: the hint shows the policy's own offset -----------------------
+
+BERLIN = Policy.from_dict(
+    {
+        "slarules": 1,
+        "id": "berlin-desk",
+        "version": "1",
+        "timezone": "Europe/Berlin",
+        "priorities": [{"id": "p", "default": True}],
+        "stages": {"s": {"start": "created", "stop": "done", "target": "1h"}},
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("naive", "offset"), [("2025-10-09T14:30:00", "+02:00"), ("2025-01-09T14:30:00", "+01:00")]
+)
+def test_a_naive_event_hint_shows_the_policy_zone_offset_then(naive: str, offset: str) -> None:
+    ticket = {"id": "B-1", "events": {"created": naive}}
+    expected = (
+        f"ticket 'B-1': events.created: {naive} has no time zone; write its offset, e.g. "
+        f"{naive}{offset} (Europe/Berlin, the policy's time zone, then) or Z for UTC"
+    )
+    for call in (
+        lambda: BERLIN.evaluate(ticket, at=AT),
+        lambda: BERLIN.explain(ticket, at=AT),
+        lambda: BERLIN.timeline(ticket, until=AT),
+    ):
+        with pytest.raises(TicketError) as info:
+            call()
+        assert str(info.value) == expected
+
+
+def test_a_naive_instant_validated_without_a_policy_suggests_no_particular_offset() -> None:
+    with pytest.raises(TicketError) as info:
+        Ticket.model_validate(
+            {"id": "B-1", "statuses": [{"at": "2025-10-09T14:30:00", "status": "x"}]}
+        )
+    assert str(info.value) == (
+        "ticket 'B-1': statuses[0].at: 2025-10-09T14:30:00 has no time zone; write the UTC "
+        "offset it was recorded in, 2025-10-09T14:30:00+HH:MM, or 2025-10-09T14:30:00Z for UTC"
+    )
+
+
+def test_a_naive_at_hint_names_the_policy_zone() -> None:
+    with pytest.raises(UsageError) as info:
+        BERLIN.evaluate({"id": "B-1"}, at=datetime(2025, 10, 9, 14, 30))
+    assert str(info.value) == (
+        "at=2025-10-09T14:30:00 has no time zone; pass an aware datetime, "
+        "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Europe/Berlin'))"
+    )

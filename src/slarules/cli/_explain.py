@@ -48,7 +48,8 @@ def explain(
     policy = load_policy_or_exit(policy_path)
     at = parse_instant(at_text) or datetime.now(UTC)
     try:
-        explanation = policy.explain(as_ticket(pick_ticket(ticket_path, ticket_id)), at=at)  # type: ignore[arg-type]
+        ticket = as_ticket(pick_ticket(ticket_path, ticket_id), policy.timezone)  # type: ignore[arg-type]
+        explanation = policy.explain(ticket, at=at)
     except TicketError as exc:
         click.echo(f"{ticket_path}: error: {exc}", err=True)
         raise SystemExit(EXIT_FAILED) from None

@@ -48,14 +48,18 @@ _PENDING = StageStatus.PENDING
 _NOTHING: frozenset[str] = frozenset()
 
 
-def instant(value: datetime, what: str = "at") -> datetime:
-    """Check that ``value`` is an aware ``datetime`` and return it in UTC."""
+def instant(value: datetime, what: str = "at", timezone: str | None = None) -> datetime:
+    """Check that ``value`` is an aware ``datetime`` and return it in UTC.
+
+    ``timezone``, the policy's, is the zone the hint for a naive ``value`` suggests.
+    """
     if not isinstance(value, datetime):
         raise UsageError(f"{what} must be a datetime, not {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
+        example = f"{value.year}, {value.month}, {value.day}, {value.hour}, {value.minute}"
         raise UsageError(
             f"{what}={value.isoformat()} has no time zone; pass an aware datetime, "
-            "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
+            f"e.g. datetime({example}, tzinfo=ZoneInfo({timezone or 'UTC'!r}))"
         )
     return value.astimezone(UTC)
 
@@ -146,7 +150,11 @@ def run(
 
     The arithmetic runs on integer UTC microseconds; datetimes appear only in the answer.
     """
-    now = instant_us(at)
+    try:
+        now = instant_us(at)
+    except UsageError:
+        instant(at, "at", policy.timezone)  # the hint in the policy's own zone
+        raise
     results: dict[str, StageResult] = {}
     try:
         choice, plan, states, started, actions, nxt = _run(policy, ticket, now, results)

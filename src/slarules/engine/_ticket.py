@@ -45,6 +45,27 @@ _NUMBER = (
 )
 
 
+def _offset_example(naive: datetime, zone: str | None) -> str:
+    """How to write ``naive`` with an offset: the policy's own offset then, when known."""
+    if zone is not None:
+        from ._wallclock import zone as zone_info
+
+        try:
+            local = naive.replace(tzinfo=zone_info(zone))
+            offset = local.isoformat()[len(naive.isoformat()) :]
+        except (OverflowError, ValueError):
+            offset = ""
+        if offset:
+            return (
+                f"write its offset, e.g. {naive.isoformat()}{offset} ({zone}, the "
+                "policy's time zone, then) or Z for UTC"
+            )
+    return (
+        f"write the UTC offset it was recorded in, {naive.isoformat()}+HH:MM, "
+        f"or {naive.isoformat()}Z for UTC"
+    )
+
+
 def _instant(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
     """An instant of a ticket: an aware ``datetime``, or ISO 8601 text with an offset, in UTC.
 
@@ -63,7 +84,7 @@ def _instant(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
         raise ValueError(f"{shown(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
     dt: datetime = handler(value)
     if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError(f"{dt.isoformat()} has no time zone; write an offset such as +08:00 or Z")
+        raise _Naive(dt)
     try:
         return dt.astimezone(UTC)
     except (OverflowError, ValueError):
@@ -72,6 +93,14 @@ def _instant(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
             f"{dt.isoformat()} falls {side} in UTC, beyond the years a datetime can hold; "
             "check the instant"
         ) from None
+
+
+class _Naive(ValueError):
+    """An instant without an offset: the message's hint depends on the policy's zone."""
+
+    def __init__(self, naive: datetime) -> None:
+        super().__init__(f"{naive.isoformat()} has no time zone; {_offset_example(naive, None)}")
+        self.naive = naive
 
 
 Instant = Annotated[datetime, WrapValidator(_instant)]
@@ -139,6 +168,14 @@ class _Validated(BaseModel):
             )
         except pydantic.ValidationError as exc:
             raise _ticket_error(exc, obj) from None
+
+    @classmethod
+    def _checked(cls, obj: Any, zone: str | None) -> Self:
+        """``model_validate(obj)``; the hint for an instant without an offset shows ``zone``'s."""
+        try:
+            return cls.__pydantic_validator__.validate_python(obj)  # type: ignore[no-any-return]
+        except pydantic.ValidationError as exc:
+            raise _ticket_error(exc, obj, zone) from None
 
     @classmethod
     def model_validate_json(
@@ -397,7 +434,7 @@ def _id_of(data: Any) -> str | None:
     return None
 
 
-def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
+def _ticket_error(exc: pydantic.ValidationError, data: Any, zone: str | None = None) -> TicketError:
     errors = exc.errors()
     first = errors[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function")))
@@ -405,7 +442,11 @@ def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
     msg = first["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    if first["type"] == "missing":
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, _Naive) and zone is not None:
+        naive = cause.naive
+        msg = f"{naive.isoformat()} has no time zone; {_offset_example(naive, zone)}"
+    elif first["type"] == "missing":
         msg = "is required"
     elif first["type"] == "extra_forbidden":
         msg = "is not part of a ticket (expected id, fields, events, statuses, done)"
@@ -420,12 +461,16 @@ def _ticket_error(exc: pydantic.ValidationError, data: Any) -> TicketError:
     return TicketError(f"{where}: {msg}", ticket_id=_id_of(data), field=field)
 
 
-def as_ticket(value: Ticket | Mapping[str, Any]) -> Ticket:
-    """Validate a mapping in the JSON shape (or pass a ``Ticket`` through)."""
+def as_ticket(value: Ticket | Mapping[str, Any], zone: str | None = None) -> Ticket:
+    """Validate a mapping in the JSON shape (or pass a ``Ticket`` through).
+
+    ``zone``, the time zone of the policy that will evaluate it, makes the hint for an
+    instant without an offset show that zone's offset.
+    """
     if isinstance(value, Ticket):
         return value
     if not isinstance(value, Mapping):
         raise TicketError(
             f"a ticket must be a mapping or a slarules.Ticket, not {type(value).__name__}"
         )
-    return Ticket.model_validate(value)
+    return Ticket._checked(value, zone)
