@@ -63,8 +63,7 @@ def test_explain_names_the_clause_the_calendar_the_pauses_and_the_holidays() -> 
     )
     tk["fields"]["vip"] = True
     text = str(policy.explain(tk, at=t("2025-10-09T10:00")))
-    assert "Priority urgent: level is urgent, or vip is true" in text
-    assert "priorities[0].when.any[1]" in text
+    assert "Priority urgent: vip is true (priorities[0].when.any[1])." in text
     assert "Mon–Fri" in text or "Mon-Fri" in text
     assert "Paused from 2025-09-30 16:30 (Tue) until 2025-09-30 17:00 (Tue)." in text
     assert "National Day" in text
@@ -131,3 +130,33 @@ def test_two_status_changes_at_one_instant_are_one_change_to_the_later() -> None
 def test_explain_shows_no_pause_for_a_status_undone_at_the_instant_it_began() -> None:
     text = str(AFTER_SALES.explain(BOTH_AT_0155, at=t("2025-10-09T03:00")))
     assert "Paused" not in text
+
+
+def test_explain_names_the_clause_that_chose_the_priority_not_the_whole_condition() -> None:
+    vip = ticket(level="routine", created="2025-10-09T10:00")
+    vip["fields"]["vip"] = True
+    explanation = make_policy().explain(vip, at=t("2025-10-09T11:00"))
+    assert explanation.priority == "Priority urgent: vip is true (priorities[0].when.any[1])."
+    choice = explanation.evaluation.priority_choice
+    assert (choice.path, choice.description) == (("priorities", 0, "when", "any", 1), "vip is true")
+
+
+def test_the_priority_clause_of_a_mapping_inside_any_is_the_whole_mapping() -> None:
+    design = make_policy(
+        fields={
+            "level": {"enum": ["urgent", "important"], "required": True},
+            "grade": {"enum": ["vip", "normal"], "default": "normal"},
+        },
+        priorities=[
+            {
+                "id": "urgent",
+                "when": {"any": [{"level": "urgent"}, {"grade": "vip", "level": "important"}]},
+            },
+            {"id": "routine", "default": True},
+        ],
+    )
+    tk = ticket(level="important", created="2025-10-09T10:00")
+    tk["fields"]["grade"] = "vip"
+    choice = design.evaluate(tk, at=t("2025-10-09T11:00")).priority_choice
+    assert choice.description == "grade is vip and level is important"
+    assert choice.path == ("priorities", 0, "when", "any", 1)

@@ -117,7 +117,7 @@ def _choose(policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str
             )
         else:
             full = (*chosen.path, "when", *key[1])
-            why = chosen.condition.describe()
+            why = chosen.condition.describe_clause(key[1])  # the clause that held
             choice = PriorityChoice(chosen.id, False, full, policy.locate(full), why)
         policy.choices[key] = choice
     return choice
