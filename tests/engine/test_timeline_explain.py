@@ -132,6 +132,47 @@ def test_explain_shows_no_pause_for_a_status_undone_at_the_instant_it_began() ->
     assert "Paused" not in text
 
 
+WORDING = make_policy(
+    stage_response=stage(
+        target={"urgent": "5 business days", "routine": "none"},
+        calendar="office",
+        when={"vip": False},
+        ladder=[{"at": "breach", "id": "late", "notify": ["supervisor"], "via": ["sms", "email"]}],
+    )
+)
+
+
+def test_explain_gives_business_time_in_hours_never_in_24_hour_days() -> None:
+    explanation = WORDING.explain(ticket(created="2025-10-09T10:00"), at=t("2025-10-10T17:00"))
+    # 6h30m on each of Thu and Fri; 5 business days of 7h30m are 37h30m
+    assert explanation.stages["response"][-1] == (
+        "Status: running; working time used 13h (35% of the target), remaining 24h30m."
+    )
+
+
+def test_explain_says_how_far_past_the_target_a_breached_stage_is() -> None:
+    explanation = WORDING.explain(ticket(created="2025-10-09T10:00"), at=t("2025-10-20T17:00"))
+    assert explanation.stages["response"][-1] == (
+        "Status: breached; working time used 65h30m (175% of the target), 28h past the target."
+    )
+
+
+def test_explain_of_a_stage_without_a_target_shows_no_remaining_time() -> None:
+    text = WORDING.explain(
+        ticket(level="routine", created="2025-10-09T10:00"), at=t("2025-10-09T11:00")
+    )
+    assert text.stages["response"][-1] == "Status: running; working time used 1h."
+
+
+def test_explain_says_which_condition_skipped_a_stage() -> None:
+    vip = ticket(created="2025-10-09T10:00")
+    vip["fields"]["vip"] = True
+    explanation = WORDING.explain(vip, at=t("2025-10-09T11:00"))
+    assert explanation.stages["response"] == (
+        "Skipped: the stage's condition does not hold for this ticket (vip is false).",
+    )
+
+
 def test_explain_names_the_clause_that_chose_the_priority_not_the_whole_condition() -> None:
     vip = ticket(level="routine", created="2025-10-09T10:00")
     vip["fields"]["vip"] = True
@@ -160,3 +201,12 @@ def test_the_priority_clause_of_a_mapping_inside_any_is_the_whole_mapping() -> N
     choice = design.evaluate(tk, at=t("2025-10-09T11:00")).priority_choice
     assert choice.description == "grade is vip and level is important"
     assert choice.path == ("priorities", 0, "when", "any", 1)
+
+
+def test_the_timeline_names_the_channels_of_each_action() -> None:
+    entries = WORDING.timeline(ticket(created="2025-10-09T10:00"), until=t("2025-10-20T00:00"))
+    assert entries[-1].changes == (
+        "response: running -> breached",
+        "notify supervisor via sms, email: response for ticket T-1 breached its "
+        "5 business days target (due 2025-10-15 10:00)",
+    )

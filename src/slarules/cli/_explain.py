@@ -9,6 +9,7 @@ import click
 
 from slarules._errors import TicketError
 from slarules.engine import as_ticket
+from slarules.engine._evaluation import describe_action
 
 from ._common import (
     EXIT_FAILED,
@@ -62,8 +63,6 @@ def explain(
     if ev.actions:
         click.echo("\nActions due:")
         for action in ev.actions:
-            click.echo(
-                f"  {action.key}: {action.kind.value} {', '.join(action.to)} — {action.reason}"
-            )
+            click.echo(f"  {action.key}: {describe_action(action)} — {action.reason}")
     if ev.next_evaluation_at is not None:
         click.echo(f"\nNext change: {ev.next_evaluation_at.isoformat()}")

@@ -13,7 +13,7 @@ from typing import Any
 from slarules._compiled import CompiledPolicy
 
 from ._evaluate import evaluate, instant
-from ._evaluation import Action, Evaluation
+from ._evaluation import Action, Evaluation, describe_action
 from ._ticket import Ticket
 
 __all__ = ["TimelineEntry", "timeline"]
@@ -79,7 +79,7 @@ def timeline(
         steps += 1
         ev = evaluate(policy, current, t)
         changes = _changes(previous, ev)
-        changes.extend(f"{a.kind.value} {', '.join(a.to)}: {a.reason}" for a in ev.actions)
+        changes.extend(f"{describe_action(a)}: {a.reason}" for a in ev.actions)
         if changes:
             entries.append(TimelineEntry(ev.at, tuple(changes), ev.actions, ev))
         if ev.actions:
