@@ -5,16 +5,16 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Annotated, Any, NamedTuple, Self, cast
 
 import pydantic
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
     field_validator,
 )
 
@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_AT = attrgetter("at")
 _US = timedelta(microseconds=1)
 _EXAMPLE = "2025-10-09T14:30:00+08:00"
 _NUMBER_CHARS = frozenset("0123456789+-.eE_ ")
@@ -66,31 +67,39 @@ def _offset_example(naive: datetime, zone: str | None) -> str:
     )
 
 
-def _instant(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:
-    """An instant of a ticket: an aware ``datetime``, or ISO 8601 text with an offset, in UTC.
+def _given(value: Any) -> Any:
+    """A ticket's instant as given: an aware ``datetime`` or ISO 8601 text with an offset.
 
-    Never a guess: a number (or numeric text) is refused rather than read as seconds or
-    milliseconds since 1970, a time without an offset is refused, and so is an instant
-    that a datetime cannot hold in UTC (``0001-01-01T00:00:00+01:00``).
+    Never a guess: a number, or text that is only a number, is refused rather than read
+    as seconds or milliseconds since 1970 (as pydantic would read it).
     """
+    if value.__class__ is str:
+        if value[4:5] == "-":  # YYYY-...: pydantic parses it
+            return value
+    elif isinstance(value, datetime):
+        return value
     if isinstance(value, str):
-        if value[4:5] != "-":  # not YYYY-...: pydantic would read digits as a Unix time
-            if value and set(value) <= _NUMBER_CHARS:
-                raise ValueError(_NUMBER.format(brief(value)))
-            raise ValueError(f"{brief(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
-    elif not isinstance(value, datetime):
-        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if value and set(value) <= _NUMBER_CHARS:
             raise ValueError(_NUMBER.format(brief(value)))
-        raise ValueError(f"{shown(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
-    dt: datetime = handler(value)
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise _Naive(dt)
+        if value[4:5] != "-":
+            raise ValueError(f"{brief(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        raise ValueError(_NUMBER.format(brief(value)))
+    raise ValueError(f"{shown(value)} is not an ISO 8601 instant such as {_EXAMPLE}")
+
+
+def _in_utc(value: datetime) -> datetime:
+    """The parsed instant in UTC; refused without an offset, or if no datetime can hold it
+    in UTC (``0001-01-01T00:00:00+01:00``)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise _Naive(value)
     try:
-        return dt.astimezone(UTC)
+        return value.astimezone(UTC)
     except (OverflowError, ValueError):
-        side = "before 0001-01-01" if dt.year == 1 else "after 9999-12-31"
+        side = "before 0001-01-01" if value.year == 1 else "after 9999-12-31"
         raise ValueError(
-            f"{dt.isoformat()} falls {side} in UTC, beyond the years a datetime can hold; "
+            f"{value.isoformat()} falls {side} in UTC, beyond the years a datetime can hold; "
             "check the instant"
         ) from None
 
@@ -103,8 +112,8 @@ class _Naive(ValueError):
         self.naive = naive
 
 
-Instant = Annotated[datetime, WrapValidator(_instant)]
-"""A ticket's instant, validated by ``_instant`` and stored in UTC."""
+Instant = Annotated[datetime, BeforeValidator(_given), AfterValidator(_in_utc)]
+"""A ticket's instant: checked as given (``_given``), parsed by pydantic, kept in UTC."""
 
 
 class _ReadOnlyError(UsageError, TypeError):
@@ -244,7 +253,6 @@ class Ticket(_Validated):
     done: frozenset[str] = Field(
         default=frozenset(), description="Keys of actions the host has already applied."
     )
-    _instants: Instants | None = PrivateAttr(default=None)
 
     def __eq__(self, other: object) -> bool:
         # the fields, not the engine's cache of the instants (a copy may carry a stale one)
@@ -253,10 +261,14 @@ class Ticket(_Validated):
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
     def model_post_init(self, context: Any, /) -> None:
-        # the engine's integer form of the instants, read once at validation
-        private = self.__pydantic_private__
-        if private is not None:
-            private["_instants"] = _read_instants(self)
+        # read-only mappings (here rather than in validators: no Python call more), and the
+        # engine's integer form of the instants, read once at validation
+        values = self.__dict__
+        values["fields"] = _Snapshot(values["fields"])
+        values["events"] = _Snapshot(values["events"])
+        # kept where pydantic keeps private attributes, without declaring one (pydantic's
+        # machinery for them costs more Python calls than validating the instants)
+        object.__setattr__(self, "__pydantic_private__", {"_instants": _read_instants(self)})
 
     @field_validator("id", mode="before")
     @classmethod
@@ -267,15 +279,10 @@ class Ticket(_Validated):
             return str(value)
         return value
 
-    @field_validator("fields", "events")
-    @classmethod
-    def _read_only(cls, value: Mapping[str, Any]) -> Mapping[str, Any]:
-        return _Snapshot(value)
-
     @field_validator("statuses")
     @classmethod
     def _ordered(cls, value: tuple[StatusChange, ...]) -> tuple[StatusChange, ...]:
-        return tuple(sorted(value, key=lambda s: s.at))
+        return tuple(sorted(value, key=_AT))
 
     def replace(
         self,
@@ -342,20 +349,16 @@ def in_force(changes: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...
     given: the status the ticket is in from then on (``waiting`` then ``closed`` at 01:55
     is one change, to ``closed``). The engine reads statuses in this form, so a status that
     lasted no time pauses no clock and is no change to wait for."""
-    for i in range(1, len(changes)):
-        if changes[i][0] == changes[i - 1][0]:
-            break
-    else:
-        return changes  # the usual case: no two changes share an instant
-    last = len(changes) - 1
-    return tuple(c for i, c in enumerate(changes) if i == last or changes[i + 1][0] != c[0])
+    last = dict(changes)  # per instant, in time order, the status given last
+    return changes if len(last) == len(changes) else tuple(last.items())
 
 
 def _read_instants(ticket: Ticket) -> Instants:
     events, statuses = ticket.events, ticket.statuses
+    changes = tuple((to_us(s.at), s.status) for s in statuses)
     return Instants(
         {name: to_us(at) for name, at in events.items()},
-        in_force(tuple((to_us(s.at), s.status) for s in statuses)),
+        in_force(changes) if len(changes) > 1 else changes,
         (events, statuses),
     )
 
@@ -382,7 +385,8 @@ class Prepared:
     ) -> None:
         self.id = id
         self.fields = fields
-        self.instants = Instants(events, in_force(statuses), (None, None))
+        changes = in_force(statuses) if len(statuses) > 1 else statuses
+        self.instants = Instants(events, changes, (None, None))
         self.done = done
 
     @property
@@ -411,6 +415,8 @@ def instants(ticket: TicketLike) -> Instants:
     found = _read_instants(ticket)
     if private is not None:
         private["_instants"] = found
+    else:
+        object.__setattr__(ticket, "__pydantic_private__", {"_instants": found})
     return found
 
 
