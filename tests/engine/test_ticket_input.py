@@ -7,6 +7,7 @@ numbers, to be read silently as seconds since 1970).
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -287,3 +288,35 @@ def test_a_naive_at_hint_names_the_policy_zone() -> None:
         "at=2025-10-09T14:30:00 has no time zone; pass an aware datetime, "
         "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Europe/Berlin'))"
     )
+
+
+# --- the same tickets in a batch ------------------------------------------------------------
+
+BATCH_CASES = {
+    "enum-list": ({"fields": {"level": ["urgent"]}}, "field 'level'"),
+    "overflow": ({"events": {"created": "0001-01-01T00:00:00+01:00"}}, "events.created"),
+    "number": ({"statuses": [{"at": 1760000000, "status": "open"}]}, "statuses[0].at"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BATCH_CASES))
+def test_a_bad_ticket_in_a_batch_is_a_ticket_error_naming_its_row(case: str) -> None:
+    pa = pytest.importorskip("pyarrow")
+    from slarules.batch import evaluate_batch
+
+    change, what = BATCH_CASES[case]
+    rows = [after_sales(id="A"), after_sales(id="B", **change), after_sales(id="C")]
+    table = pa.table(
+        {
+            "id": [r["id"] for r in rows],
+            **{part: [json.dumps(r.get(part, [])) for r in rows] for part in ("fields", "events")},
+            "statuses": [json.dumps(r.get("statuses", [])) for r in rows],
+        }
+    )
+    with pytest.raises(TicketError) as info:
+        evaluate_batch(AFTER_SALES, table, AT, errors="raise")
+    assert str(info.value).startswith("row 2: ticket 'B': ")
+    assert what in str(info.value)
+    collected = evaluate_batch(AFTER_SALES, table, AT, errors="collect")
+    assert collected.errors.column("ticket_id").to_pylist() == ["B"]
+    assert set(collected.stages.column("ticket_id").to_pylist()) == {"A", "C"}
