@@ -77,3 +77,13 @@ def test_timeline_prints_the_channels_of_each_action(run: Run, tmp_path: Path) -
         "  notify head_of_it via sms, email: resolution for ticket IT-7 breached its "
         "2 business days target (due 2025-10-07 17:00)",
     ]
+
+
+def test_a_naive_at_suggests_no_other_zone_s_offset(run: Run, tmp_path: Path) -> None:
+    policy, tickets = files(tmp_path)
+    result = run("explain", policy, tickets, "--at", "2025-10-09T12:00")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --at '2025-10-09T12:00' has no UTC offset; add the one it is meant in, "
+        "2025-10-09T12:00+HH:MM, or 2025-10-09T12:00Z for UTC\n"
+    )
