@@ -241,11 +241,13 @@ class Policy:
 
     def evaluate(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Evaluation:
         """Evaluate ``ticket`` at the aware instant ``at``. Pure: no I/O, no clock."""
-        return _run(self._compiled, as_ticket(ticket), at)[0]
+        if not isinstance(ticket, Ticket):  # a mapping: hints for its instants use our zone
+            ticket = as_ticket(ticket, self._compiled.timezone)
+        return _run(self._compiled, ticket, at)[0]
 
     def explain(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Explanation:
         """The evaluation at ``at`` with the reasons behind the priority and each deadline."""
-        return _explain(self._compiled, as_ticket(ticket), at)
+        return _explain(self._compiled, as_ticket(ticket, self._compiled.timezone), at)
 
     def timeline(
         self,
@@ -256,7 +258,9 @@ class Policy:
     ) -> tuple[TimelineEntry, ...]:
         """What changes, and when, from ``since`` (default: the first event) to ``until``,
         if nothing else happens to the ticket and every action is applied when due."""
-        return _timeline(self._compiled, as_ticket(ticket), until=until, since=since)
+        return _timeline(
+            self._compiled, as_ticket(ticket, self._compiled.timezone), until=until, since=since
+        )
 
 
 def _and_meaning(

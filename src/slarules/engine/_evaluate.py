@@ -6,7 +6,7 @@ ladder for the actions due, and find the next instant at which any of it changes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -48,14 +48,18 @@ _PENDING = StageStatus.PENDING
 _NOTHING: frozenset[str] = frozenset()
 
 
-def instant(value: datetime, what: str = "at") -> datetime:
-    """Check that ``value`` is an aware ``datetime`` and return it in UTC."""
+def instant(value: datetime, what: str = "at", timezone: str | None = None) -> datetime:
+    """Check that ``value`` is an aware ``datetime`` and return it in UTC.
+
+    ``timezone``, the policy's, is the zone the hint for a naive ``value`` suggests.
+    """
     if not isinstance(value, datetime):
         raise UsageError(f"{what} must be a datetime, not {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
+        example = f"{value.year}, {value.month}, {value.day}, {value.hour}, {value.minute}"
         raise UsageError(
             f"{what}={value.isoformat()} has no time zone; pass an aware datetime, "
-            "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
+            f"e.g. datetime({example}, tzinfo=ZoneInfo({timezone or 'UTC'!r}))"
         )
     return value.astimezone(UTC)
 
@@ -113,7 +117,7 @@ def _choose(policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str
             )
         else:
             full = (*chosen.path, "when", *key[1])
-            why = chosen.condition.describe()
+            why = chosen.condition.describe_clause(key[1])  # the clause that held
             choice = PriorityChoice(chosen.id, False, full, policy.locate(full), why)
         policy.choices[key] = choice
     return choice
@@ -146,7 +150,11 @@ def run(
 
     The arithmetic runs on integer UTC microseconds; datetimes appear only in the answer.
     """
-    now = instant_us(at)
+    try:
+        now = instant_us(at)
+    except UsageError:
+        instant(at, "at", policy.timezone)  # the hint in the policy's own zone
+        raise
     results: dict[str, StageResult] = {}
     try:
         choice, plan, states, started, actions, nxt = _run(policy, ticket, now, results)
@@ -493,7 +501,9 @@ def _next_change(
     later = inst.statuses and inst.statuses[-1][0] > at  # a status change is still to come
     if conditional:
         # a stage's condition may test the status or the events: any change may matter
-        candidates.extend(t for t in _change_instants(inst) if t > at)
+        candidates.extend(t for t in events.values() if t > at)
+        if later:
+            candidates.extend(when for when, _ in _status_flips(inst.statuses, at))
     for state in states:
         stage = state.stage
         clock = state.clock
@@ -517,6 +527,16 @@ def _next_change(
     return min(candidates) if candidates else None
 
 
+def _status_flips(statuses: tuple[tuple[int, str], ...], at: int) -> Iterator[tuple[int, str]]:
+    """Each later instant at which the status in force changes, with the status entered
+    (``statuses`` as ``in_force`` gives them: one change per instant)."""
+    current = status_at(statuses, at)
+    for when, status in statuses:
+        if when > at and status != current:
+            current = status
+            yield when, status
+
+
 def _first_pause_flip(
     pauses: Callable[[str], bool],
     statuses: tuple[tuple[int, str], ...],
@@ -527,9 +547,7 @@ def _first_pause_flip(
     (once breached, pausing changes nothing any more)."""
     current = status_at(statuses, at)
     paused = current is not None and pauses(current)
-    for when, status in statuses:
-        if when <= at:
-            continue
+    for when, status in _status_flips(statuses, at):
         if deadline is not None and when >= deadline:
             return None
         if pauses(status) != paused:
