@@ -153,6 +153,11 @@ def test_the_error_message_lists_every_problem_one_per_line() -> None:
             "threshold-without-percent.yaml",
             "38:13: error[bad-threshold]: 80 has no unit; did you mean '80%'?",
         ),
+        (
+            "target-too-long.yaml",
+            "48:64: error[bad-target]: '99999999999999999999h' is too long; "
+            "the longest allowed is 999999999 days",
+        ),
     ],
 )
 def test_messages_name_the_section_and_suggest_the_fix(name: str, line: str) -> None:

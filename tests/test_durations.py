@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from slarules import PolicyError
 from slarules._durations import (
+    MAX_DAYS,
     AtBreach,
     AtPercent,
     Before,
@@ -148,3 +150,87 @@ def test_recurrences() -> None:
 )
 def test_targets_print_as_they_are_written(value: object) -> None:
     assert parse_target(str(value)) == value
+
+
+# --- limits: the longest duration (issue 15) -------------------------
+
+HUGE = "99999999999999999999"
+MANY_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "code"),
+    [
+        (parse_duration, f"{HUGE}h", "bad-duration"),
+        (parse_target, f"{HUGE}h", "bad-target"),
+        (parse_target, f"{HUGE} business days", "bad-target"),
+        (parse_target, f"{HUGE} days", "bad-target"),
+        (parse_target, f"{HUGE} weeks", "bad-target"),
+        (parse_target, f"P{HUGE}W", "bad-target"),
+        (parse_target, f"PT{HUGE}H", "bad-target"),
+        (parse_target, f"PT{HUGE}.5S", "bad-target"),
+        (parse_target, f"{HUGE} hours", "bad-target"),
+        (parse_target, f"{HUGE}h before review_meeting", "bad-target"),
+        (parse_threshold, f"breach + {HUGE}h", "bad-threshold"),
+        (parse_threshold, f"{HUGE}h before breach", "bad-threshold"),
+        (parse_every, f"{HUGE}h", "bad-recurrence"),
+        (parse_target, f"{MANY_DIGITS}h", "bad-target"),
+        (parse_target, f"{MANY_DIGITS} business days", "bad-target"),
+        (parse_target, f"PT{MANY_DIGITS}.5S", "bad-target"),
+        (parse_every, f"{MANY_DIGITS}m", "bad-recurrence"),
+    ],
+)
+def test_a_huge_number_in_a_duration_is_a_policy_error_naming_the_largest_allowed(
+    parse: Any, text: str, code: str
+) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse(text)
+    (problem,) = info.value.problems
+    assert problem.code == code
+    assert "too long" in problem.message
+    assert f"{MAX_DAYS} days" in (problem.hint or "")
+    assert len(problem.message) < 200  # a 5,000-digit number is not repeated whole
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"{MAX_DAYS}d", Duration(timedelta(days=MAX_DAYS))),
+        (f"P{MAX_DAYS}D", Duration(timedelta(days=MAX_DAYS))),
+        (f"PT{MAX_DAYS * 24}H", Duration(timedelta(days=MAX_DAYS))),
+        (f"{MAX_DAYS} business days", BusinessDays(MAX_DAYS)),
+        (f"{MAX_DAYS} days", CalendarDays(MAX_DAYS)),
+        (f"{MAX_DAYS // 7} weeks", CalendarDays(MAX_DAYS // 7 * 7)),
+    ],
+)
+def test_the_longest_allowed_durations_parse(text: str, expected: object) -> None:
+    assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{MAX_DAYS + 1}d",
+        f"{MAX_DAYS}d1s",
+        f"P{MAX_DAYS}DT1S",
+        f"{MAX_DAYS + 1} business days",
+        f"{MAX_DAYS // 7 + 1} weeks",
+        f"{MAX_DAYS * 24 + 1} hours",
+    ],
+)
+def test_one_beyond_the_longest_allowed_duration_is_refused(text: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_target(text)
+    assert "too long" in info.value.problems[0].message
+
+
+def test_a_huge_bare_number_is_refused_without_printing_it() -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_duration(10**5000)
+    assert info.value.problems[0].code == "bad-duration"
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=999_999))
+def test_iso_fractional_seconds_keep_microseconds(seconds: int, micro: int) -> None:
+    text = f"PT{seconds}.{micro:06d}S"
+    assert parse_duration(text) == timedelta(seconds=seconds, microseconds=micro)

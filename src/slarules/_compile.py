@@ -273,17 +273,17 @@ class _StageCompiler:
         )
 
 
-def _comparable(target: CompiledTarget | None) -> timedelta | None:
-    """A target's length when it can be compared without a start instant."""
+def _comparable(target: CompiledTarget | None) -> float | None:
+    """A target's length in days when it can be compared without a start instant."""
     if target is None or target.target is None:
         return None
     t = target.target
     if isinstance(t, Duration):
-        return t.delta
+        return t.delta / timedelta(days=1)
     if isinstance(t, CalendarDays):
-        return timedelta(days=t.days)
+        return float(t.days)
     if isinstance(t, BusinessDays):
-        return timedelta(days=t.days * 1.4)  # a business day spans ~1.4 calendar days
+        return t.days * 1.4  # a business day spans ~1.4 calendar days
     return None
 
 
@@ -291,7 +291,7 @@ def _ordering_warnings(
     stages: tuple[CompiledStage, ...], priority_ids: list[str]
 ) -> Iterator[Problem]:
     for stage in stages:
-        previous: tuple[str, timedelta] | None = None
+        previous: tuple[str, float] | None = None
         for prio in priority_ids:
             length = _comparable(stage.targets.get(prio))
             if length is None:

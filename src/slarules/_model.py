@@ -7,6 +7,7 @@ are assembled here into ``PolicySpec``. Unknown keys are rejected everywhere.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ._durations import show
 from ._report_spec import ReportSpec
 from .calendar import CalendarSpec
 from .conditions import FieldSpec
@@ -141,6 +143,16 @@ class TargetSpec(_Spec):
     )
 
 
+def _number(value: int | float) -> str | None:
+    """A number as an author would write it (``4``, ``1.5``), or ``None`` for one no unit
+    makes a duration: infinite, not a number, or of more than 15 digits."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if abs(value) >= 10**15:
+        return None
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _target_text(value: Any) -> Any:
     """A target written as a number, a boolean or nothing gets a message that says what to write."""
     if value is None:
@@ -159,10 +171,17 @@ def _target_text(value: Any) -> Any:
             {"message": f"{str(value).lower()} is not a target; write a duration such as 4h"},
         )
     if isinstance(value, int | float):
+        number = _number(value)
+        if number is None:
+            raise PydanticCustomError(
+                "bad-target",
+                "{message}",
+                {"message": f"{show(value)} is not a target; write a duration such as 4h"},
+            )
         raise PydanticCustomError(
             "bad-target",
             "{message}",
-            {"message": f"{value:g} has no unit; did you mean '{value:g}m' or '{value:g}h'?"},
+            {"message": f"{number} has no unit; did you mean '{number}m' or '{number}h'?"},
         )
     return value
 
@@ -208,11 +227,13 @@ StageTarget = Annotated[
 def _threshold_text(value: Any) -> Any:
     """``at: 80`` (a forgotten ``%``) gets a message that says what to write."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise PydanticCustomError(
-            "bad-threshold",
-            "{message}",
-            {"message": f"{value:g} has no unit; did you mean '{value:g}%'?"},
+        number = _number(value)
+        message = (
+            f"{show(value)} is not a ladder threshold; write e.g. 80% or breach"
+            if number is None
+            else f"{number} has no unit; did you mean '{number}%'?"
         )
+        raise PydanticCustomError("bad-threshold", "{message}", {"message": message})
     return value
 
 
