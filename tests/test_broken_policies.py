@@ -158,6 +158,11 @@ def test_the_error_message_lists_every_problem_one_per_line() -> None:
             "48:64: error[bad-target]: '99999999999999999999h' is too long; "
             "the longest allowed is 999999999 days",
         ),
+        (
+            "every-too-often.yaml",
+            "53:16: error[bad-recurrence]: 'PT0.001S' is more often than once a minute; "
+            "the shortest interval is 1m",
+        ),
     ],
 )
 def test_messages_name_the_section_and_suggest_the_fix(name: str, line: str) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from slarules import PolicyError
 from slarules._durations import (
     MAX_DAYS,
+    MIN_INTERVAL,
     AtBreach,
     AtPercent,
     Before,
@@ -152,7 +153,7 @@ def test_targets_print_as_they_are_written(value: object) -> None:
     assert parse_target(str(value)) == value
 
 
-# --- limits: the longest duration (issue 15) -------------------------
+# --- limits: the longest duration, the shortest recurrence (issue 15) -------------------------
 
 HUGE = "99999999999999999999"
 MANY_DIGITS = "9" * 5000
@@ -228,6 +229,22 @@ def test_a_huge_bare_number_is_refused_without_printing_it() -> None:
     with pytest.raises(PolicyError) as info:
         parse_duration(10**5000)
     assert info.value.problems[0].code == "bad-duration"
+
+
+@pytest.mark.parametrize("text", ["PT0.000001S", "PT0.001S", "1s", "59s", "PT59.999S"])
+def test_a_recurrence_more_often_than_once_a_minute_is_refused(text: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_every(text)
+    (problem,) = info.value.problems
+    assert problem.code == "bad-recurrence"
+    assert "1m" in (problem.hint or "")
+
+
+@pytest.mark.parametrize("text", ["1m", "60s", "PT1M", "1m30s", "PT60.0S"])
+def test_a_recurrence_of_a_minute_or_more_is_accepted(text: str) -> None:
+    recurrence = parse_every(text)
+    assert isinstance(recurrence, EveryInterval)
+    assert recurrence.interval >= MIN_INTERVAL
 
 
 @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=999_999))

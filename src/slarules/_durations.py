@@ -31,6 +31,7 @@ from ._errors import PolicyError
 
 __all__ = [
     "MAX_DAYS",
+    "MIN_INTERVAL",
     "AtBreach",
     "AtPercent",
     "Before",
@@ -260,6 +261,8 @@ _LIMIT_HINT = (
     f"the longest allowed is {MAX_DAYS} days ({MAX_DAYS}d, about 2.7 million years); "
     "SLA targets are hours or days"
 )
+MIN_INTERVAL = timedelta(minutes=1)
+"""The shortest ``every:`` interval (see docs/decisions.md)."""
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -483,7 +486,8 @@ def parse_threshold(value: Any) -> Threshold:
 
 
 def parse_every(value: Any) -> Recurrence:
-    """Parse a ladder ``every:`` value: a duration, or ``end of business day``."""
+    """Parse a ladder ``every:`` value: a duration of at least ``MIN_INTERVAL``, or
+    ``end of business day``."""
     hint = "write a duration such as 2h, or 'end of business day'"
     text = _text(value, "recurrence", hint)
     if text in _EOD:
@@ -498,5 +502,11 @@ def parse_every(value: Any) -> Recurrence:
     if delta <= timedelta(0):
         raise PolicyError.single(
             "bad-recurrence", f"{show(value)} would repeat without end", hint="use at least 1m"
+        )
+    if delta < MIN_INTERVAL:
+        raise PolicyError.single(
+            "bad-recurrence",
+            f"{show(value)} is more often than once a minute",
+            hint="the shortest interval is 1m; a progress report or reminder needs no more",
         )
     return EveryInterval(delta)
