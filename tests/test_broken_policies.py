@@ -154,6 +154,15 @@ def test_the_error_message_lists_every_problem_one_per_line() -> None:
             "38:13: error[bad-threshold]: 80 has no unit; did you mean '80%'?",
         ),
         (
+            "target-fractional-hours.yaml",
+            "36:38: error[bad-target]: '1.5h' is not a target; write 1h30m",
+        ),
+        (
+            "threshold-fractional-hours.yaml",
+            "40:13: error[bad-threshold]: 'breach + 1.5h' is not a ladder threshold; "
+            "write breach + 1h30m",
+        ),
+        (
             "target-too-long.yaml",
             "48:64: error[bad-target]: '99999999999999999999h' is too long; "
             "the longest allowed is 999999999 days",

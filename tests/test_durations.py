@@ -251,3 +251,66 @@ def test_a_recurrence_of_a_minute_or_more_is_accepted(text: str) -> None:
 def test_iso_fractional_seconds_keep_microseconds(seconds: int, micro: int) -> None:
     text = f"PT{seconds}.{micro:06d}S"
     assert parse_duration(text) == timedelta(seconds=seconds, microseconds=micro)
+
+
+# --- fractional amounts get the exact equivalent as a hint (issue 16) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "hint"),
+    [
+        (parse_target, "1.5h", "write 1h30m"),
+        (parse_target, "2.5h", "write 2h30m"),
+        (parse_target, "0.5d", "write 12h"),
+        (parse_target, "1,5h", "write 1h30m"),
+        (parse_target, "1.5 hours", "write 1h30m"),
+        (parse_target, "1.5m", "write 1m30s"),
+        (parse_target, "1.5w", "write 10d12h"),
+        (parse_target, "PT1.5H", "write PT1H30M"),
+        (parse_target, "P1.5D", "write P1DT12H"),
+        (parse_duration, "2.5h", "write 2h30m"),
+        (parse_every, "1.5h", "write 1h30m"),
+        (parse_threshold, "breach + 1.5h", "write breach + 1h30m"),
+        (parse_threshold, "1.5h before breach", "write 1h30m before breach"),
+        (
+            parse_target,
+            "1.5 business days",
+            "business days are counted whole: write 1 business day or 2 business days",
+        ),
+        (
+            parse_target,
+            "0.5 business days",
+            "business days are counted whole: write 1 business day",
+        ),
+        (parse_target, "1.5 days", "days are counted whole: write 1 day or 2 days"),
+        (parse_target, "2.5 weeks", "weeks are counted whole: write 2 weeks or 3 weeks"),
+        (
+            parse_target,
+            "1.5 business days before review_meeting",
+            "write 1 business day before review_meeting or 2 business days before review_meeting",
+        ),
+    ],
+)
+def test_a_fractional_amount_gets_its_exact_equivalent_as_the_hint(
+    parse: Any, text: str, hint: str
+) -> None:
+    with pytest.raises(PolicyError) as info:
+        parse(text)
+    assert hint in (info.value.problems[0].hint or "")
+
+
+def test_a_fraction_without_an_exact_equivalent_gets_the_general_hint() -> None:
+    with pytest.raises(PolicyError) as info:
+        parse_target("0.3333h")
+    assert "2h30m" in (info.value.problems[0].hint or "")
+
+
+@given(st.integers(min_value=0, max_value=999), st.sampled_from(["5", "25", "75"]))
+def test_the_hint_for_a_fractional_hour_parses_to_the_same_time(whole: int, decimals: str) -> None:
+    text = f"{whole}.{decimals}h"
+    with pytest.raises(PolicyError) as info:
+        parse_duration(text)
+    hint = info.value.problems[0].hint or ""
+    assert hint.startswith("write ")
+    exact = timedelta(hours=whole) + timedelta(hours=1) * int(decimals) / 10 ** len(decimals)
+    assert parse_duration(hint.removeprefix("write ")) == exact

@@ -359,7 +359,7 @@ def parse_duration(value: Any) -> timedelta:
         raise PolicyError.single(
             "bad-duration",
             f"{show(value)} is not a duration",
-            hint=_DURATION_HINT,
+            hint=_fraction_hint(text) or _DURATION_HINT,
         )
     return delta
 
@@ -434,7 +434,8 @@ def parse_target(value: Any) -> Target:
             raise PolicyError.single(
                 "bad-target",
                 f"{show(found[0])} in {show(original)} is not an amount of time",
-                hint="write e.g. '3 business days before review_meeting' or '2h before EVENT'",
+                hint=_fraction_hint(_norm(found[0]), f" before {found[1]}")
+                or "write e.g. '3 business days before review_meeting' or '2h before EVENT'",
             )
         return Before(amount, found[1])
     amount = _amount(text, "bad-target", original)
@@ -442,7 +443,7 @@ def parse_target(value: Any) -> Target:
         raise PolicyError.single(
             "bad-target",
             f"{show(original)} is not a target",
-            hint=_TARGET_HINT,
+            hint=_fraction_hint(text) or _TARGET_HINT,
         )
     return amount
 
@@ -468,20 +469,23 @@ def parse_threshold(value: Any) -> Threshold:
         return AtBreach() if pct == 100 else AtPercent(pct / 100)
     if text == "breach":
         return AtBreach()
+    hint: str | None = None
     m = _BREACH_PLUS.match(text)
     if m:
         delta = _duration(m.group(2), "bad-threshold", value)
         if delta is not None:
             return AtBreach(delta if m.group(1) == "+" else -delta)
+        hint = _fraction_hint(m.group(2), prefix=f"breach {m.group(1)} ")
     m = _BEFORE_BREACH.match(text)
     if m:
         delta = _duration(m.group(1), "bad-threshold", value)
         if delta is not None:
             return AtBreach(-delta if m.group(2) == "before" else delta)
+        hint = _fraction_hint(m.group(1), f" {m.group(2)} breach")
     raise PolicyError.single(
         "bad-threshold",
         f"{show(value)} is not a ladder threshold",
-        hint=_THRESHOLD_HINT,
+        hint=hint or _THRESHOLD_HINT,
     )
 
 
@@ -497,7 +501,7 @@ def parse_every(value: Any) -> Recurrence:
         raise PolicyError.single(
             "bad-recurrence",
             f"{show(value)} is not a recurrence",
-            hint=hint,
+            hint=_fraction_hint(text) or hint,
         )
     if delta <= timedelta(0):
         raise PolicyError.single(
@@ -510,3 +514,66 @@ def parse_every(value: Any) -> Recurrence:
             hint="the shortest interval is 1m; a progress report or reminder needs no more",
         )
     return EveryInterval(delta)
+
+
+# ------------------------------------------------------------------ fractional amounts
+
+_FRACTION = re.compile(r"^(\d{1,9})[.,](\d{1,6})\s*([a-z]+(?: [a-z]+)?)$")
+_FRACTION_ISO = re.compile(r"^pt?(\d{1,9})[.,](\d{1,6})([wdhm])$")
+_FRACTION_UNITS = {
+    **{word: (_UNIT_SECONDS[unit], False) for word, unit in _WORDS.items()},
+    **{unit: (size, False) for unit, size in _UNIT_SECONDS.items()},
+    "week": (0, True),
+    "weeks": (0, True),
+    "day": (86400, True),
+    "days": (86400, True),
+    "calendar day": (86400, True),
+    "calendar days": (86400, True),
+    "business day": (0, True),
+    "business days": (0, True),
+    "working day": (0, True),
+    "working days": (0, True),
+}
+
+
+def _fraction_hint(text: str, suffix: str = "", prefix: str = "") -> str | None:
+    """For ``1.5h``: ``write 1h30m``: the exact equivalent of a fractional amount, where
+    there is one; for whole-day units (``1.5 business days``) what to write instead."""
+    if len(text) > 40:
+        return None
+    iso = _FRACTION_ISO.match(text)
+    m = iso or _FRACTION.match(text)
+    if m is None:
+        return None
+    whole, fraction, unit = m.groups()
+    if iso:
+        size, whole_days = _UNIT_SECONDS[unit], False
+    elif unit in _FRACTION_UNITS:
+        size, whole_days = _FRACTION_UNITS[unit]
+    else:
+        return None
+    if whole_days:
+        n, kind = int(whole), unit.removesuffix("s")
+
+        def count(k: int) -> str:
+            return f"{prefix}{k} {kind}{'' if k == 1 else 's'}{suffix}"
+
+        either = f"{count(n)} or {count(n + 1)}" if n else count(1)
+        return f"{kind}s are counted whole: write {either}"
+    scaled = (int(whole) * 10 ** len(fraction) + int(fraction)) * size
+    seconds, rest = divmod(scaled, 10 ** len(fraction))
+    if rest:
+        return None
+    exact = timedelta(seconds=seconds)
+    if iso:
+        return f"write {prefix}{_iso(exact)}{suffix}"
+    return f"write {prefix}{format_duration(exact)}{suffix}"
+
+
+def _iso(delta: timedelta) -> str:
+    """``PT1H30M`` for an amount of whole seconds."""
+    days, rest = divmod(int(delta.total_seconds()), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
