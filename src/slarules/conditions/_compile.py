@@ -23,7 +23,7 @@ from ._operators import OPERATORS, Operator, Test
 from ._regex import compile_regex
 from ._resolve import Scope, Target, resolve
 from ._types import FieldType
-from ._values import BadValue, operand_value
+from ._values import BadValue, operand_value, single_operand
 from ._words import words
 
 __all__ = ["compile_condition"]
@@ -287,6 +287,8 @@ class _Compiler:
         return list(dict.fromkeys(values))  # in the author's order, for describe()
 
     def one(self, ftype: FieldType, raw: Any) -> Any:
+        if ftype.kind in ("priority", "status"):
+            single_operand(ftype, raw)  # before looking a list or mapping up among the names
         if ftype.kind == "priority":
             if raw not in self.ranks:
                 hint = did_you_mean(str(raw), self.priorities) or (

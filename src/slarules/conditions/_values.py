@@ -12,7 +12,14 @@ from slarules._suggest import did_you_mean
 
 from ._types import MAX_STRING_LENGTH, FieldType
 
-__all__ = ["BadValue", "converter", "operand_value", "parse_datetime", "ticket_value"]
+__all__ = [
+    "BadValue",
+    "converter",
+    "operand_value",
+    "parse_datetime",
+    "single_operand",
+    "ticket_value",
+]
 
 
 class BadValue(Exception):
@@ -167,11 +174,8 @@ def converter(ftype: FieldType) -> Callable[[Any], Any]:
     return slow
 
 
-def operand_value(ftype: FieldType, value: Any) -> Any:
-    """Check one operand written in a condition against the tested type; return it converted.
-
-    Raises ``BadValue`` with a code (``unknown-enum-value``, ``operator-type-mismatch``).
-    """
+def single_operand(ftype: FieldType, value: Any) -> None:
+    """Refuse null, a list or a mapping where one value of ``ftype`` is compared with."""
     if value is None:
         raise BadValue(
             "null is not a value to compare with",
@@ -182,9 +186,17 @@ def operand_value(ftype: FieldType, value: Any) -> Any:
         raise BadValue(
             f"expected a single value ({ftype.describe()}), not a "
             f"{'mapping' if isinstance(value, Mapping) else 'list'}",
-            None,
+            "to allow several values write {in: [a, b]}" if isinstance(value, list) else None,
             "operator-type-mismatch",
         )
+
+
+def operand_value(ftype: FieldType, value: Any) -> Any:
+    """Check one operand written in a condition against the tested type; return it converted.
+
+    Raises ``BadValue`` with a code (``unknown-enum-value``, ``operator-type-mismatch``).
+    """
+    single_operand(ftype, value)
     kind = ftype.kind
     if kind in ("string", "status"):
         if isinstance(value, str):
