@@ -207,12 +207,13 @@ def test_every_code_the_policy_pipeline_can_raise_is_documented_in_errors_md() -
     src = Path(slarules.__file__).parent
     files = [
         *(src / name for name in ("_check.py", "_shape.py", "_durations.py", "_compile.py")),
-        *(src / name for name in ("_yaml.py", "_policy.py", "_model.py")),
+        *(src / name for name in ("_yaml.py", "_policy.py", "_model.py", "_plain.py")),
         *sorted((src / "calendar").glob("*.py")),
         *sorted((src / "conditions").glob("*.py")),
     ]
     pattern = re.compile(
-        r'(?:Problem\(|PolicyError\.single\(|PydanticCustomError\()\s*"([a-z]+(?:-[a-z0-9]+)+)"'
+        r"(?:Problem\(|PolicyError\.single\(|PydanticCustomError\(|\.problem\()\s*"
+        r'"([a-z]+(?:-[a-z0-9]+)+)"'
     )
     codes = {code for path in files for code in pattern.findall(path.read_text())}
     documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", ERRORS_MD.read_text()))

@@ -407,3 +407,180 @@ def test_a_bad_field_default_is_reported_once() -> None:
     with pytest.raises(PolicyError) as info:
         Policy.from_yaml(text, file="x.yaml")
     assert [p.code for p in info.value.problems] == ["bad-default"]
+
+
+# ------------------------------------------------ mappings a host builds (Policy.from_dict)
+
+
+def _with(**settings: Any) -> dict[str, Any]:
+    """BASE with the office calendar's settings and the first ladder given."""
+    data = copy.deepcopy(BASE)
+    data["calendars"]["office"].update(settings.pop("office", {}))
+    data["stages"]["response"].update(settings)
+    return data
+
+
+def _problem_of(data: Any) -> Problem:
+    with pytest.raises(PolicyError) as info:
+        Policy.from_dict(data)
+    (problem,) = info.value.problems
+    return problem
+
+
+def test_date_keys_under_days_work_from_a_mapping_as_they_do_from_yaml() -> None:
+    from slarules._yaml import load_yaml
+
+    text = yaml.safe_dump(_with(office={"days": {date(2025, 12, 31): ["09:00-12:00"]}}))
+    loaded, _ = load_yaml(text)
+    assert list(loaded["calendars"]["office"]["days"]) == [date(2025, 12, 31)]
+    from_dict = Policy.from_dict(loaded)
+    from_yaml = Policy.from_yaml(text)
+    afternoon = datetime.fromisoformat("2025-12-31T14:00:00+08:00")
+    for policy in (from_dict, from_yaml):
+        assert not policy.calendars["office"].is_open(afternoon)
+    assert from_dict.spec == from_yaml.spec
+
+
+def test_mixed_key_types_in_a_mapping_load() -> None:
+    days = {date(2025, 12, 31): ["09:00-12:00"], "2025-12-30": []}
+    policy = Policy.from_dict(_with(office={"days": days}))
+    assert not policy.calendars["office"].is_open(
+        datetime.fromisoformat("2025-12-30T10:00:00+08:00")
+    )
+
+
+def test_a_date_key_and_the_same_date_as_text_are_a_duplicate_key() -> None:
+    days = {date(2025, 12, 31): ["09:00-12:00"], "2025-12-31": []}
+    problem = _problem_of(_with(office={"days": days}))
+    assert problem.code == "duplicate-key"
+    assert problem.path == ("calendars", "office", "days", "2025-12-31")
+
+
+def test_a_number_as_a_stage_name_is_a_wrong_type_naming_the_key() -> None:
+    data = _with()
+    data["stages"][5] = {"start": "created", "stop": "responded"}
+    problem = _problem_of(data)
+    assert (problem.code, problem.path) == ("wrong-type", ("stages", "5"))
+    assert problem.hint == "quote it: '5'"
+
+
+def test_a_number_as_a_policy_setting_is_an_unknown_key() -> None:
+    data = _with()
+    data[5] = "x"
+    problem = _problem_of(data)
+    assert (problem.code, problem.path) == ("unknown-key", ("5",))
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    """A condition ``depth`` mappings deep: ``not`` around ``not`` around one test."""
+    condition: dict[str, Any] = {"level": "urgent"}
+    for _ in range(depth - 1):
+        condition = {"not": condition}
+    return condition
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_deep_nesting_in_a_mapping_is_too_deep_as_in_yaml(depth: int) -> None:
+    data = copy.deepcopy(BASE)
+    condition: dict[str, Any] = {"level": "urgent"}
+    for i in range(depth):
+        condition = {"not": condition} if i % 2 else {"any": [condition]}
+    data["priorities"][0]["when"] = condition
+    problem = _problem_of(data)
+    assert problem.code == "too-deep"
+    assert problem.path[:3] == ("priorities", 0, "when")
+
+
+def test_deep_free_data_in_a_mapping_is_too_deep() -> None:
+    inner: dict[str, Any] = {}
+    for _ in range(900):
+        inner = {"a": inner}
+    problem = _problem_of(_with(ladder=[{"on": "start", "notify": ["x"], "data": inner}]))
+    assert problem.code == "too-deep"
+    assert problem.path[:5] == ("stages", "response", "ladder", 0, "data")
+
+
+def test_the_nesting_limit_is_the_same_for_a_mapping_and_for_yaml() -> None:
+    from slarules._yaml import MAX_DEPTH
+
+    for depth in (MAX_DEPTH, MAX_DEPTH + 1):
+        data = copy.deepcopy(BASE)
+        # the policy, the priorities list and the priority hold the condition
+        data["priorities"][0]["when"] = _nested(depth - 3)
+        assert _depth(data) == depth
+        outcomes = []
+        for build in (Policy.from_dict, lambda d: Policy.from_yaml(yaml.safe_dump(d))):
+            try:
+                build(data)
+                outcomes.append("ok")
+            except PolicyError as exc:
+                outcomes.append(exc.problems[0].code)
+        assert outcomes == (["ok", "ok"] if depth == MAX_DEPTH else ["too-deep", "too-deep"])
+
+
+def test_a_mapping_that_contains_itself_is_a_circular_reference_naming_the_path() -> None:
+    loop: dict[str, Any] = {}
+    loop["again"] = loop
+    problem = _problem_of(_with(ladder=[{"on": "start", "notify": ["x"], "data": loop}]))
+    assert problem.code == "circular-reference"
+    assert problem.path == ("stages", "response", "ladder", 0, "data", "again")
+
+
+def test_a_list_that_contains_itself_is_a_circular_reference() -> None:
+    loop: list[Any] = []
+    loop.append(loop)
+    data = copy.deepcopy(BASE)
+    data["priorities"][0]["when"] = {"any": loop}
+    problem = _problem_of(data)
+    assert problem.code == "circular-reference"
+    assert problem.path == ("priorities", 0, "when", "any", 0)
+
+
+def test_a_value_shared_in_two_places_is_not_circular() -> None:
+    shared = ["assignee"]
+    policy = Policy.from_dict(
+        _with(
+            ladder=[
+                {"at": "50%", "notify": shared},
+                {"at": "breach", "notify": shared},
+            ]
+        )
+    )
+    assert policy.stages == ("response",)
+
+
+def test_a_mapping_that_shares_values_into_a_bomb_stops_at_the_value_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from slarules import _plain
+
+    monkeypatch.setattr(_plain, "MAX_VALUES", 1000)
+    bomb: list[Any] = ["x"]
+    for _ in range(40):  # 2**40 values when walked as a tree
+        bomb = [bomb, bomb]
+    walked = []
+    real_copy = _plain._Walk.copy
+
+    def counting(self: Any, value: Any, path: Any) -> Any:
+        walked.append(1)
+        return real_copy(self, value, path)
+
+    monkeypatch.setattr(_plain._Walk, "copy", counting)
+    problem = _problem_of(_with(ladder=[{"on": "start", "notify": ["x"], "data": {"b": bomb}}]))
+    assert problem.code == "too-many-values"
+    assert len(walked) == 1001
+
+
+def test_an_integer_too_long_to_print_is_an_invalid_scalar() -> None:
+    data = copy.deepcopy(BASE)
+    data["version"] = 10**5000
+    problem = _problem_of(data)
+    assert (problem.code, problem.path) == ("invalid-scalar", ("version",))

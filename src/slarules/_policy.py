@@ -21,6 +21,7 @@ from ._compile import compile_policy
 from ._compiled import CompiledPolicy
 from ._errors import PolicyError, Problem, UsageError
 from ._model import PolicySpec
+from ._plain import plain_copy
 from ._shape import validate_shape
 from ._yaml import SourceMap, load_yaml
 from .calendar import Calendar
@@ -126,8 +127,14 @@ class Policy:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Policy:
-        """Compile a policy from a mapping of the same shape as the YAML file."""
-        canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        """Compile a policy from a mapping of the same shape as the YAML file.
+
+        Keys may be strings or what the YAML loader yields (``datetime.date`` keys under
+        ``days:``); the loader's limits hold (nesting, size), and a value that contains
+        itself is refused, each as a ``PolicyError`` naming the path.
+        """
+        plain = plain_copy(data, file=file)
+        canonical = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
         digest = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         return cls._build(data, source=None, source_map=None, file=file, content_hash=digest)
 

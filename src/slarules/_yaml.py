@@ -34,7 +34,7 @@ import yaml
 
 from ._errors import Path, PolicyError, Problem
 
-__all__ = ["Mark", "SourceMap", "load_yaml", "load_yaml_documents"]
+__all__ = ["MAX_DEPTH", "MAX_PROBLEMS", "Mark", "SourceMap", "load_yaml", "load_yaml_documents"]
 
 _T: Final = "tag:yaml.org,2002:"
 _STR: Final = _T + "str"
@@ -237,7 +237,10 @@ def _short(tag: str) -> str:
 
 # ------------------------------------------------------------------------ building
 
-_MAX_PROBLEMS: Final = 100
+MAX_PROBLEMS: Final = 100
+"""The most problems one file reports; then ``too-many-problems``."""
+MAX_DEPTH: Final = 64
+"""How deep mappings and lists may nest, aliases expanded (``too-deep``)."""
 
 
 class _Fatal(Exception):
@@ -332,7 +335,7 @@ class _Builder:
         if fatal:
             raise _Fatal(found)
         self.problems.append(found)
-        if len(self.problems) >= _MAX_PROBLEMS:
+        if len(self.problems) >= MAX_PROBLEMS:
             raise _Fatal(
                 Problem(
                     "too-many-problems",
@@ -780,7 +783,7 @@ def load_yaml(
     file: str = "<string>",
     max_bytes: int = 1 << 20,
     max_alias_nodes: int = 10_000,
-    max_depth: int = 64,
+    max_depth: int = MAX_DEPTH,
 ) -> tuple[Any, SourceMap]:
     """Load one YAML document safely; return its plain data and where each value was written.
 
@@ -807,7 +810,7 @@ def load_yaml_documents(
     file: str = "<string>",
     max_bytes: int = 1 << 20,
     max_alias_nodes: int = 10_000,
-    max_depth: int = 64,
+    max_depth: int = MAX_DEPTH,
 ) -> list[tuple[Any, SourceMap]]:
     """Load every document of a ``---``-separated stream, like :func:`load_yaml` does one.
 
