@@ -34,7 +34,7 @@ import yaml
 
 from ._errors import Path, PolicyError, Problem
 
-__all__ = ["MAX_DEPTH", "MAX_PROBLEMS", "Mark", "SourceMap", "load_yaml", "load_yaml_documents"]
+__all__ = ["Mark", "SourceMap", "load_yaml", "load_yaml_documents"]
 
 _T: Final = "tag:yaml.org,2002:"
 _STR: Final = _T + "str"
@@ -739,14 +739,23 @@ def _decode(text: str | bytes, file: str, max_bytes: int) -> str:
             except UnicodeDecodeError as exc:
                 raise _not_utf8(file, data, exc.start) from None
     if too_large:
+        head = (
+            text[: max_bytes + 1].encode("utf-8", "surrogatepass")
+            if isinstance(text, str)
+            else bytes(text[: max_bytes + 1])
+        )[:max_bytes]
+        line_start = head.rfind(b"\n") + 1
+        column = len(head[line_start:].decode("utf-8", "ignore")) + 1  # a cut character counts
         raise PolicyError(
             [
                 Problem(
                     "file-too-large",
-                    f"the YAML is larger than {max_bytes} bytes",
+                    f"the YAML is larger than {max_bytes} bytes: the limit is crossed here",
                     "split it into smaller files, or raise max_bytes",
                     (),
                     file,
+                    head.count(b"\n") + 1,
+                    column,
                 )
             ],
             file=file,
