@@ -584,3 +584,14 @@ def test_an_integer_too_long_to_print_is_an_invalid_scalar() -> None:
     data["version"] = 10**5000
     problem = _problem_of(data)
     assert (problem.code, problem.path) == ("invalid-scalar", ("version",))
+
+
+def test_a_mapping_with_the_same_mistake_at_many_paths_reports_each() -> None:
+    data = copy.deepcopy(BASE)
+    data["stages"]["response"]["ladder"] = [{"at": "soon", "notify": ["x"]}] * 3
+    with pytest.raises(PolicyError) as info:
+        Policy.from_dict(data)
+    problems = info.value.problems
+    assert [p.path for p in problems] == [
+        ("stages", "response", "ladder", i, "at") for i in range(3)
+    ]

@@ -338,7 +338,10 @@ def _version_as_written(data: Any, source: str, source_map: SourceMap) -> Any:
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     """Problems sorted by position, each once (an aliased block is compiled where it is used,
     but its mistakes are written in one place)."""
-    unique = {(p.file, p.line, p.column, p.code, p.message): p for p in problems}
+    unique = {
+        (p.file, p.line, p.column, p.code, p.message) if p.line is not None else p: p
+        for p in problems
+    }  # without lines (a mapping), problems at different paths stay apart
     return sorted(unique.values(), key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
