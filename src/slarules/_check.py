@@ -14,13 +14,19 @@ from datetime import timedelta
 from ._durations import AtBreach, Duration, parse_target, parse_threshold
 from ._errors import PolicyError, Problem
 from ._model import PolicySpec, StepSpec, TargetSpec
-from ._suggest import did_you_mean, suggest
+from ._suggest import did_you_mean, listing, suggest
 
-__all__ = ["RULES", "check"]
+__all__ = ["MAX_PRIORITIES", "MAX_STAGES", "RULES", "check", "too_many"]
 
 Rule = Callable[[PolicySpec], Iterator[Problem]]
 
 BUILTIN_CALENDARS = ("24x7",)
+
+MAX_PRIORITIES = 100
+"""The most priorities a policy may list (a 10 x 10 urgency-impact matrix)."""
+MAX_STAGES = 1_000
+"""The most stages a policy may have. Each stage compiles a target per priority, so the two
+limits together bound that work (and the compiled policy) to 100,000 targets."""
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _NAME_HINT = "use letters, digits, '_', '-' and '.', starting with a letter"
@@ -126,6 +132,7 @@ def _stage_start_differs_from_stop(spec: PolicySpec) -> Iterator[Problem]:
 
 def _calendars_resolve(spec: PolicySpec) -> Iterator[Problem]:
     names = set(spec.calendars) | set(BUILTIN_CALENDARS)
+    defined = listing(sorted(names))
 
     def bad(calendar: str | None) -> bool:
         return calendar is not None and calendar not in names
@@ -134,8 +141,7 @@ def _calendars_resolve(spec: PolicySpec) -> Iterator[Problem]:
         return Problem(
             "unknown-calendar",
             f"calendar {calendar!r} is not defined",
-            did_you_mean(calendar, names)
-            or f"define it under 'calendars' (defined: {', '.join(sorted(names))})",
+            did_you_mean(calendar, names) or f"define it under 'calendars' (defined: {defined})",
             path,
         )
 
@@ -164,26 +170,28 @@ def _reachable_priorities(spec: PolicySpec) -> list[str]:
 
 
 def _targets_cover_priorities(spec: PolicySpec) -> Iterator[Problem]:
-    ids = list(dict.fromkeys(p.id for p in spec.priorities))
+    ids = dict.fromkeys(p.id for p in spec.priorities)
+    named = listing(ids)
+    reachable = _reachable_priorities(spec)
     for name, stage in spec.stages.items():
         if not isinstance(stage.target, dict):
             continue
         meant: set[str] = set()
+        free: list[str] | None = None  # the priorities this mapping gives no target
         for prio in stage.target:
             if prio not in ids:
-                close = suggest(prio, [p for p in ids if p not in stage.target])
+                if free is None:
+                    free = [p for p in ids if p not in stage.target]
+                close = suggest(prio, free)
                 if close is not None:
                     meant.add(close)
                 yield Problem(
                     "unknown-priority",
                     f"{prio!r} is not a priority of this policy",
-                    (f"did you mean {close!r}?" if close else None)
-                    or f"priorities are: {', '.join(ids)}",
+                    (f"did you mean {close!r}?" if close else None) or f"priorities are: {named}",
                     ("stages", name, "target", prio),
                 )
-        missing = [
-            p for p in _reachable_priorities(spec) if p not in stage.target and p not in meant
-        ]
+        missing = [p for p in reachable if p not in stage.target and p not in meant]
         if missing:
             yield Problem(
                 "missing-target",
@@ -398,6 +406,7 @@ def _steps_after_start(spec: PolicySpec) -> Iterator[Problem]:
             if isinstance(stage.target, dict)
             else {"every priority": stage.target}
         )
+        lengths: dict[str, timedelta] | None = None  # parsed once per stage, when needed
         for i, step in enumerate(stage.ladder):
             if step.at is None:
                 continue
@@ -407,11 +416,16 @@ def _steps_after_start(spec: PolicySpec) -> Iterator[Problem]:
                 continue  # reported by the compiler
             if not isinstance(threshold, AtBreach) or threshold.offset >= timedelta(0):
                 continue
+            if lengths is None:
+                lengths = {
+                    prio: length
+                    for prio, value in targets.items()
+                    if (length := _fixed_length(value)) is not None
+                }
             early = [
                 f"{prio} ({targets[prio]})"
-                for prio in targets
-                if (length := _fixed_length(targets[prio])) is not None
-                and -threshold.offset >= length
+                for prio, length in lengths.items()
+                if -threshold.offset >= length
             ]
             if early:
                 yield Problem(
@@ -442,6 +456,32 @@ RULES: tuple[Rule, ...] = (
     _steps_not_repeated,
     _steps_after_start,
 )
+
+
+def too_many(spec: PolicySpec) -> list[Problem]:
+    """Priorities or stages beyond the limits: checked before anything that works per pair."""
+    found: list[Problem] = []
+    if len(spec.priorities) > MAX_PRIORITIES:
+        found.append(
+            Problem(
+                "too-many-priorities",
+                f"the policy lists {len(spec.priorities)} priorities; at most {MAX_PRIORITIES} "
+                "are allowed",
+                "priorities are levels of urgency, a handful; a ticket attribute with many "
+                "values belongs in a field and its conditions",
+                ("priorities", MAX_PRIORITIES),
+            )
+        )
+    if len(spec.stages) > MAX_STAGES:
+        found.append(
+            Problem(
+                "too-many-stages",
+                f"the policy has {len(spec.stages)} stages; at most {MAX_STAGES} are allowed",
+                "split it into several policies",
+                ("stages", list(spec.stages)[MAX_STAGES]),
+            )
+        )
+    return found
 
 
 def check(spec: PolicySpec) -> list[Problem]:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from ._check import BUILTIN_CALENDARS, check
+from ._check import BUILTIN_CALENDARS, check, too_many
 from ._compiled import (
     ActionKind,
     CompiledPolicy,
@@ -191,6 +191,7 @@ class _StageCompiler:
     ) -> tuple[CompiledStep, ...]:
         out: list[CompiledStep] = []
         used: set[str] = set()
+        tried: dict[str, int] = {}
         for i, step in enumerate(stage.ladder):
             path: Path = ("stages", name, "ladder", i)
             given = [k for k in ("on", "every", "at") if getattr(step, k) is not None]
@@ -205,9 +206,10 @@ class _StageCompiler:
             if step.when is not None and when is None:
                 continue
             sid = step.id or _step_id(trigger)
-            base, n = sid, 2
+            base, n = sid, tried.get(sid, 2)
             while sid in used:
                 sid, n = f"{base}-{n}", n + 1
+            tried[base] = n  # the next repeat of this id starts counting here, not at 2
             used.add(sid)
             kind = kinds[0]
             out.append(
@@ -229,27 +231,32 @@ class _StageCompiler:
             )
         return tuple(out)
 
+    @staticmethod
+    def _keep(
+        targets: dict[str, CompiledTarget | None], prio: str, found: CompiledTarget | str | None
+    ) -> bool:
+        """Put ``found`` in ``targets`` unless it is ``"error"``; whether it was kept."""
+        if isinstance(found, str):
+            return False
+        targets[prio] = found
+        return True
+
     def stage(self, name: str, stage: StageSpec) -> CompiledStage | None:
         base: Path = ("stages", name)
         cal = self.calendar(stage.calendar)
         if cal is None:
             return None
-        ok = True
         targets: dict[str, CompiledTarget | None] = {}
-        for prio in self.priority_ids:
-            if isinstance(stage.target, dict):
-                if prio not in stage.target:
-                    ok = False
-                    continue
-                value: str | TargetSpec | None = stage.target[prio]
-                path: Path = (*base, "target", prio)
-            else:
-                value, path = stage.target, (*base, "target")
-            compiled = self.target(name, value, cal, path)
-            if compiled == "error":
-                ok = False
-            else:
-                targets[prio] = compiled  # type: ignore[assignment]
+        if isinstance(stage.target, dict):
+            by_priority = stage.target
+            ok = all(prio in by_priority for prio in self.priority_ids)
+            for prio in self.priority_ids:
+                if prio in by_priority:
+                    found = self.target(name, by_priority[prio], cal, (*base, "target", prio))
+                    ok = self._keep(targets, prio, found) and ok
+        else:  # one target for every priority: compiled once, the same object for each
+            found = self.target(name, stage.target, cal, (*base, "target"))
+            ok = all([self._keep(targets, prio, found) for prio in self.priority_ids] or [True])
         pause_when = self.condition(
             stage.pause.when if stage.pause else None, (*base, "pause", "when")
         )
@@ -327,6 +334,9 @@ def compile_policy(
     spec: PolicySpec, *, content_hash: str, file: str | None, locate: Locate
 ) -> CompiledPolicy:
     """Compile ``spec``; raise one ``PolicyError`` holding every error found."""
+    limits = too_many(spec)
+    if limits:  # every further check works per stage and priority
+        raise PolicyError(limits, file=file)
     problems = _Problems()
     found = check(spec)
     problems.items.extend(p for p in found if p.severity == "error")

@@ -23,6 +23,7 @@ from ._errors import PolicyError, Problem, UsageError
 from ._model import PolicySpec
 from ._plain import plain_copy
 from ._shape import validate_shape
+from ._suggest import suggestion_budget
 from ._yaml import SourceMap, load_yaml
 from .calendar import Calendar
 from .engine import Evaluation, Explanation, Ticket, TimelineEntry, as_ticket
@@ -67,6 +68,25 @@ class Policy:
 
     @classmethod
     def _build(
+        cls,
+        data: Any,
+        *,
+        source: str | None,
+        source_map: SourceMap | None,
+        file: str | None,
+        content_hash: str,
+    ) -> Policy:
+        with suggestion_budget():  # did-you-mean work is capped for the whole policy
+            return cls._checked(
+                data,
+                source=source,
+                source_map=source_map,
+                file=file,
+                content_hash=content_hash,
+            )
+
+    @classmethod
+    def _checked(
         cls,
         data: Any,
         *,

@@ -297,15 +297,13 @@ def _problems(model: type[BaseModel], errors: list[Any], prefix: Path) -> list[P
     """One problem per error, in order, without duplicates, and without a missing key
     that a misspelt key beside it already explains (``contry`` for ``country``)."""
     misspelt = _misspelt(model, errors)
-    out: list[Problem] = []
+    out: dict[Problem, None] = {}  # in order, each once (a list's `in` made this quadratic)
     for err in errors:
         loc = _clean_loc(tuple(err["loc"]))
         if err["type"] == "missing" and loc and (loc[:-1], str(loc[-1])) in misspelt:
             continue
-        problem = _problem(model, err, prefix)
-        if problem not in out:
-            out.append(problem)
-    return out
+        out.setdefault(_problem(model, err, prefix))
+    return list(out)
 
 
 def validate_shape(model: type[M], data: Any, *, prefix: Path = ()) -> M:

@@ -184,7 +184,7 @@ class _Slot:
 class FieldSet:
     """The compiled ``fields:`` section: validates tickets and resolves field paths."""
 
-    __slots__ = ("_slots", "_types", "specs")
+    __slots__ = ("_paths", "_slots", "_types", "specs")
 
     def __init__(self, specs: Mapping[str, FieldSpec], slots: tuple[_Slot, ...]) -> None:
         self.specs: Mapping[str, FieldSpec] = MappingProxyType(dict(specs))
@@ -192,6 +192,7 @@ class FieldSet:
         types: dict[str, FieldType] = {}
         _index(slots, "", types)
         self._types: Mapping[str, FieldType] = MappingProxyType(types)
+        self._paths = tuple(types)
 
     @classmethod
     def compile(cls, specs: Mapping[str, FieldSpec]) -> FieldSet:
@@ -221,7 +222,7 @@ class FieldSet:
     @property
     def paths(self) -> tuple[str, ...]:
         """Every reachable dotted path (``customer``, ``customer.grade``), in declaration order."""
-        return tuple(self._types)
+        return self._paths
 
     def type_of(self, path: str) -> FieldType | None:
         """The type of a dotted field path, or ``None`` when it is not declared."""

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from slarules._suggest import did_you_mean
+from slarules._suggest import did_you_mean, listing
 
 from ._types import MAX_STRING_LENGTH, FieldType
 
@@ -215,8 +215,8 @@ def operand_value(ftype: FieldType, value: Any) -> Any:
     elif ftype.enum is not None:
         if not isinstance(value, bool) and value in ftype.enum:
             return value
-        hint = did_you_mean(str(value), [str(v) for v in ftype.enum])
-        allowed = "allowed values are " + ", ".join(str(v) for v in ftype.enum)
+        hint = did_you_mean(str(value), ftype.enum)
+        allowed = "allowed values are " + listing(ftype.enum, limit=20)
         raise BadValue(
             f"{value!r} is not one of the declared values",
             f"{hint} {allowed}" if hint else allowed,
