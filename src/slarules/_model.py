@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictBool,
     Tag,
     WithJsonSchema,
     field_validator,
@@ -53,6 +54,18 @@ def _listify(value: Any) -> Any:
     """Accept a single role or channel where a list is expected."""
     if isinstance(value, str):
         return [value]
+    return value
+
+
+def _format_version(value: Any) -> Any:
+    """``slarules: 1`` exactly: ``true``, ``1.0`` and ``"1"`` are not the format version 1."""
+    if isinstance(value, bool | float | str):
+        shown = str(value).lower() if isinstance(value, bool) else show(value)
+        raise PydanticCustomError(
+            "bad-value",
+            "{message}",
+            {"message": f"{shown} is not a format version; write slarules: 1 (unquoted)"},
+        )
     return value
 
 
@@ -101,7 +114,7 @@ class PrioritySpec(_Spec):
         description="The condition a ticket must meet to get this priority. Not on the default.",
         examples=[{"level": "urgent"}, {"any": [{"level": "urgent"}, {"customer_grade": "vip"}]}],
     )
-    default: bool = Field(
+    default: StrictBool = Field(
         False,
         description="The priority of tickets no other level matches. Exactly one, the last.",
         examples=[True],
@@ -385,7 +398,9 @@ class PriorityChangeSpec(_Spec):
 class PolicySpec(_Spec):
     """One SLA policy file."""
 
-    slarules: Literal[1] = Field(description="The file format version. Write 1.", examples=[1])
+    slarules: Annotated[Literal[1], BeforeValidator(_format_version)] = Field(
+        description="The file format version. Write 1.", examples=[1]
+    )
     id: str = Field(description="The policy's id.", examples=["after-sales-response"])
     version: Annotated[
         str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})

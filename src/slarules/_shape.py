@@ -168,6 +168,8 @@ def _wrong_type(kind: str, loc: Path, got: Any) -> tuple[str, str | None] | None
         hint = "write 'name:' keys under it, not '- ' items"
     elif expected == "text" and isinstance(got, int | float) and not isinstance(got, bool):
         hint = f"quote it: '{got}'"
+    elif expected == "true or false":
+        hint = "write true or false, unquoted (yes, on and quoted 'true' are text)"
     elif expected.startswith("a date") and isinstance(got, str):
         hint = "write a date as YYYY-MM-DD, e.g. 2025-12-27"
     elif expected == "a mapping of settings" and isinstance(got, str):

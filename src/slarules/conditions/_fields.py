@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from slarules._errors import Path, PolicyError, Problem, TicketError
 
@@ -61,7 +61,7 @@ class FieldSpec(BaseModel):
         description="The value used when a ticket does not give this field (or gives null).",
         examples=["normal", False, 0],
     )
-    required: bool = Field(
+    required: StrictBool = Field(
         default=False,
         description="Whether every ticket must give this field (a ticket without it is refused).",
         examples=[True],
