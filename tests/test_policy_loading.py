@@ -595,3 +595,56 @@ def test_a_mapping_with_the_same_mistake_at_many_paths_reports_each() -> None:
     assert [p.path for p in problems] == [
         ("stages", "response", "ladder", i, "at") for i in range(3)
     ]
+
+
+# ------------------------------------------------ overnight intervals that look reversed
+
+
+def _warnings_for(interval: str, where: str = "hours") -> list[str]:
+    data = copy.deepcopy(BASE)
+    if where == "hours":
+        data["calendars"]["office"]["hours"] = {"mon": [interval]}
+    else:
+        data["calendars"]["office"]["days"] = {"2025-12-31": [interval]}
+    data["stages"]["response"]["calendar"] = "office"
+    return [p.code for p in Policy.from_dict(data).warnings]
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+# overnight shifts of at most 12 hours: they close at 00:01-11:59 the next day
+_NIGHTS = st.integers(min_value=1, max_value=12 * 60 - 1).flatmap(
+    lambda closes: st.tuples(st.integers(min_value=closes + 1, max_value=12 * 60), st.just(closes))
+)
+# day ranges shorter than 12 hours
+_DAYS = st.integers(min_value=1, max_value=24 * 60 - 2).flatmap(
+    lambda opens: st.tuples(
+        st.just(opens),
+        st.integers(min_value=opens + 1, max_value=min(opens + 12 * 60 - 1, 24 * 60 - 1)),
+    )
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_NIGHTS)
+def test_a_night_shift_of_at_most_12_hours_does_not_warn(night: tuple[int, int]) -> None:
+    length, closes = night
+    opens = closes - length + 24 * 60
+    assert _warnings_for(f"{_hhmm(opens)}-{_hhmm(closes)}") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(_DAYS, st.sampled_from(["hours", "days"]))
+def test_a_day_range_written_backwards_warns_when_its_night_reading_is_over_12_hours(
+    day: tuple[int, int], where: str
+) -> None:
+    opens, closes = day
+    # written the wrong way round, it reads as a night of 24 h minus the day's length
+    assert _warnings_for(f"{_hhmm(closes)}-{_hhmm(opens)}", where) == ["reversed-interval"]
+
+
+@pytest.mark.parametrize("interval", ["09:00-18:00", "22:00-06:00", "20:00-08:00", "18:00-00:00"])
+def test_ordinary_hours_and_real_night_shifts_do_not_warn(interval: str) -> None:
+    assert _warnings_for(interval) == []

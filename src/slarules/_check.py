@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from ._durations import AtBreach, Duration, parse_target, parse_threshold
+from ._durations import AtBreach, Duration, format_duration, parse_target, parse_threshold
 from ._errors import PolicyError, Problem
 from ._model import PolicySpec, StepSpec, TargetSpec
 from ._suggest import did_you_mean, listing, suggest
+from .calendar._hours import format_minutes, parse_interval
 
 __all__ = ["MAX_PRIORITIES", "MAX_STAGES", "RULES", "check", "too_many"]
 
@@ -362,6 +363,47 @@ def _calendars_used(spec: PolicySpec) -> Iterator[Problem]:
             )
 
 
+LONGEST_NIGHT = 12 * 60
+"""An overnight interval longer than this (in minutes) looks like a day's hours reversed."""
+
+
+def _intervals(spec: PolicySpec) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Every ``HH:MM-HH:MM`` of every calendar, with its path."""
+    for name, calendar in spec.calendars.items():
+        base: tuple[str | int, ...] = ("calendars", name)
+        weekly = calendar.hours if isinstance(calendar.hours, dict) else {}
+        for key, texts in weekly.items():
+            for i, text in enumerate(texts):
+                yield text, (*base, "hours", key, i)
+        for day, texts in calendar.days.items():
+            for i, text in enumerate(texts):
+                yield text, (*base, "days", str(day), i)
+
+
+def _overnight_not_reversed(spec: PolicySpec) -> Iterator[Problem]:
+    """``17:00-08:00`` runs overnight; a night that long is more often ``08:00-17:00``
+    written the wrong way round. Real night shifts (``22:00-06:00``, ``20:00-08:00``) are
+    at most 12 hours and do not warn."""
+    for text, path in _intervals(spec):
+        try:
+            start, end = parse_interval(text)
+        except ValueError:
+            continue  # reported by the model
+        if end <= 1440 or end - start <= LONGEST_NIGHT:
+            continue
+        opens, closes = format_minutes(start), format_minutes(end)
+        length = format_duration(timedelta(minutes=end - start))
+        yield Problem(
+            "reversed-interval",
+            f"{text.strip()!r} is read as an overnight shift of {length}, "
+            f"from {opens} to {closes} the next day",
+            f"if {closes}-{opens} was meant, write that; if the night shift is meant, split it "
+            f"at midnight ({opens}-24:00, and 00:00-{closes} on the next day)",
+            path,
+            severity="warning",
+        )
+
+
 def _step_signature(step: StepSpec) -> tuple[object, ...]:
     trigger = step.at if step.at is not None else step.on if step.on is not None else step.every
     text = " ".join(str(trigger).lower().split())
@@ -455,6 +497,7 @@ RULES: tuple[Rule, ...] = (
     _calendars_used,
     _steps_not_repeated,
     _steps_after_start,
+    _overnight_not_reversed,
 )
 
 

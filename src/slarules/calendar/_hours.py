@@ -167,7 +167,10 @@ def parse_spans(texts: Sequence[str], where: Path) -> tuple[list[Span], list[Pro
 
 def _overlap(first: Span, second: Span, where: Path) -> Problem:
     def show(s: Span) -> str:
-        return f"{format_minutes(s[0])}-{format_minutes(s[1])}"
+        text = f"{format_minutes(s[0])}-{format_minutes(s[1])}"
+        if s[1] > 1440:
+            text += f" (read as overnight, to {format_minutes(s[1])} the next day)"
+        return text
 
     return Problem(
         "overlapping-hours",
