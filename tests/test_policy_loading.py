@@ -217,6 +217,7 @@ def test_two_files_with_one_policy_id_are_a_duplicate_id(tmp_path: Path) -> None
     (problem,) = info.value.problems
     assert problem.code == "duplicate-id"
     assert problem.file == str(tmp_path / "b.yaml")
+    assert (problem.line, problem.column) == (2, 5)  # at the id
 
 
 def test_load_policies_of_a_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -31,7 +31,14 @@ from .engine import explain as _explain
 from .engine import timeline as _timeline
 from .engine._evaluate import run as _run
 
-__all__ = ["POLICY_SUFFIXES", "Policy", "load_policies", "load_policy", "read_source"]
+__all__ = [
+    "POLICY_SUFFIXES",
+    "Policy",
+    "duplicate_id",
+    "load_policies",
+    "load_policy",
+    "read_source",
+]
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -394,6 +401,28 @@ def is_policy_file(path: Path) -> bool:
     return name.endswith(POLICY_SUFFIXES) and not name.endswith((".test.yaml", ".test.yml"))
 
 
+def duplicate_id(policy: Policy, seen: dict[str, Policy]) -> Problem | None:
+    """The ``duplicate-id`` problem of ``policy`` (at its ``id:`` line) when a policy in
+    ``seen`` has its id; otherwise ``None``, and ``policy`` is added to ``seen``.
+
+    ``load_policies`` and ``slarules validate FOLDER`` both use it, so validate refuses
+    exactly what a host loading the folder would.
+    """
+    first = seen.get(policy.id)
+    if first is None:
+        seen[policy.id] = policy
+        return None
+    problem = Problem(
+        "duplicate-id",
+        f"policy id {policy.id!r} is also used by {first.file}",
+        "give each policy its own id",
+        ("id",),
+        file=policy.file,
+    )
+    marks = policy._source_map
+    return marks.locate(problem) if marks is not None else problem
+
+
 def load_policies(folder: str | os.PathLike[str]) -> dict[str, Policy]:
     """Load every policy under ``folder`` (recursively), by id.
 
@@ -411,18 +440,9 @@ def load_policies(folder: str | os.PathLike[str]) -> dict[str, Policy]:
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
-        if policy.id in policies:
-            problems.append(
-                Problem(
-                    "duplicate-id",
-                    f"policy id {policy.id!r} is also used by {policies[policy.id].file}",
-                    "give each policy its own id",
-                    ("id",),
-                    file=str(path),
-                )
-            )
-            continue
-        policies[policy.id] = policy
+        twin = duplicate_id(policy, policies)
+        if twin is not None:
+            problems.append(twin)
     if problems:
         raise PolicyError(problems)
     return policies
