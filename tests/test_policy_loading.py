@@ -649,3 +649,120 @@ def test_a_day_range_written_backwards_warns_when_its_night_reading_is_over_12_h
 @pytest.mark.parametrize("interval", ["09:00-18:00", "22:00-06:00", "20:00-08:00", "18:00-00:00"])
 def test_ordinary_hours_and_real_night_shifts_do_not_warn(interval: str) -> None:
     assert _warnings_for(interval) == []
+
+
+# ------------------------------------- every problem at once: what does not depend on the rest
+
+
+def _codes(data: Any) -> set[tuple[str, tuple[str | int, ...]]]:
+    with pytest.raises(PolicyError) as info:
+        Policy.from_dict(data)
+    found = [(p.code, p.path) for p in info.value.problems]
+    assert len(set(found)) == len(found)
+    return set(found)
+
+
+BAD_TARGET = ("bad-target", ("stages", "response", "target", "routine"))
+
+
+def _broken(**changes: Any) -> dict[str, Any]:
+    """BASE with a bad routine target, and the given top-level changes (None deletes)."""
+    data = copy.deepcopy(BASE)
+    data["stages"]["response"]["target"]["routine"] = "four hours soon"
+    for key, value in changes.items():
+        if value is None:
+            del data[key]
+        else:
+            data[key] = value
+    return data
+
+
+@pytest.mark.parametrize("key", ["slarules", "id", "version", "timezone"])
+def test_a_missing_top_level_key_does_not_hide_a_bad_target(key: str) -> None:
+    assert _codes(_broken(**{key: None})) == {("missing-key", (key,)), BAD_TARGET}
+
+
+def test_missing_stages_are_reported_alone_and_missing_priorities_hide_only_their_references() -> (
+    None
+):
+    assert _codes(_broken(stages=None)) == {("missing-key", ("stages",))}
+    # the targets name priorities that no longer exist: only that is not reported
+    assert _codes(_broken(priorities=None)) == {("missing-key", ("priorities",)), BAD_TARGET}
+
+
+def test_a_wrong_time_zone_does_not_hide_targets_or_steps() -> None:
+    data = _broken(timezone="Asia/Beijing")
+    data["stages"]["response"]["ladder"] = [{"at": "120%", "notify": ["x"]}]
+    data["stages"]["response"]["calendar"] = "office"
+    assert _codes(data) == {
+        ("bad-threshold", ("stages", "response", "ladder", 0, "at")),
+        BAD_TARGET,
+        ("unknown-timezone", ("timezone",)),
+    }
+
+
+def test_a_broken_calendar_does_not_hide_the_stage_that_uses_it_nor_makes_it_unknown() -> None:
+    data = _broken()
+    data["calendars"]["office"]["hours"] = "24/7"
+    data["stages"]["response"]["calendar"] = "office"
+    assert _codes(data) == {("bad-value", ("calendars", "office", "hours")), BAD_TARGET}
+    data["calendars"]["office"]["hours"] = {"mon-fri": ["09:00-14:00", "13:00-18:00"]}
+    assert _codes(data) == {
+        ("overlapping-hours", ("calendars", "office", "hours", "mon-fri")),
+        BAD_TARGET,
+    }
+
+
+def test_a_target_on_an_unknown_calendar_is_still_parsed() -> None:
+    data = _broken()
+    data["stages"]["response"]["target"]["urgent"] = {"due": "soonish", "calendar": "ofice"}
+    assert _codes(data) == {
+        ("bad-target", ("stages", "response", "target", "urgent", "due")),
+        BAD_TARGET,
+        ("unknown-calendar", ("stages", "response", "target", "urgent", "calendar")),
+    }
+
+
+def test_a_priority_without_an_id_hides_only_what_names_priorities() -> None:
+    data = _broken()
+    del data["priorities"][0]["id"]
+    data["stages"]["response"]["when"] = {"priority": "nonesuch"}
+    assert _codes(data) == {("missing-key", ("priorities", 0, "id")), BAD_TARGET}
+
+
+def test_a_broken_default_does_not_also_say_there_is_no_default() -> None:
+    data = _broken()
+    data["priorities"][1]["default"] = "yes"
+    assert _codes(data) == {("wrong-type", ("priorities", 1, "default")), BAD_TARGET}
+
+
+def test_a_broken_field_hides_the_tests_of_it_but_not_other_problems() -> None:
+    data = _broken()
+    data["fields"]["level"] = {"type": "strng"}
+    assert _codes(data) == {("bad-value", ("fields", "level", "type")), BAD_TARGET}
+
+
+def test_a_broken_step_hides_only_itself() -> None:
+    data = _broken()
+    data["stages"]["response"]["ladder"] = [
+        {"at": ["80%"], "notify": ["x"]},
+        {"at": "breach", "notify": ["x"], "escalate": ["y"]},
+    ]
+    assert _codes(data) == {
+        ("bad-step", ("stages", "response", "ladder", 1)),
+        BAD_TARGET,
+        ("wrong-type", ("stages", "response", "ladder", 0, "at")),
+    }
+
+
+def test_a_stage_without_its_stop_does_not_hide_another_stages_target() -> None:
+    data = _broken()
+    data["stages"]["other"] = {"start": "created", "target": "4h"}
+    assert _codes(data) == {BAD_TARGET, ("missing-key", ("stages", "other", "stop"))}
+
+
+def test_checking_the_rest_leaves_the_callers_mapping_as_it_was() -> None:
+    data = _broken(version=None, priorities="urgent first")
+    before = copy.deepcopy(data)
+    _codes(data)
+    assert data == before

@@ -63,7 +63,10 @@ class _Problems:
             return None
 
 
-def _compile_calendars(spec: PolicySpec, problems: _Problems) -> dict[str, Calendar]:
+def _compile_calendars(
+    spec: PolicySpec, problems: _Problems
+) -> tuple[dict[str, Calendar], Calendar]:
+    """The calendars that compile, and a stand-in (24x7) for checking what uses the others."""
     calendars: dict[str, Calendar] = {}
     always = problems.attempt(
         (),
@@ -89,7 +92,10 @@ def _compile_calendars(spec: PolicySpec, problems: _Problems) -> dict[str, Calen
         )
         if compiled is not None:
             calendars[name] = compiled
-    return calendars
+    stand_in = always or compile_calendar(
+        CalendarSpec.model_validate({"hours": "24x7"}), timezone="UTC"
+    )
+    return calendars, stand_in
 
 
 def _step_id(trigger: Trigger) -> str:
@@ -116,9 +122,11 @@ class _StageCompiler:
         fields: FieldSet,
         problems: _Problems,
         locate: Locate,
+        stand_in: Calendar,
     ) -> None:
         self.spec = spec
         self.calendars = calendars
+        self.stand_in = stand_in  # for a calendar that is broken or unknown (reported)
         self.fields = fields
         self.problems = problems
         self.locate = locate
@@ -157,11 +165,11 @@ class _StageCompiler:
         line = self.locate(path)
         if value is None:
             return CompiledTarget(None, cal[1], cal[0], "none", line)
+        broken = False
         if isinstance(value, TargetSpec):
             found = self.calendar(value.calendar)
-            if found is None:
-                return "error"
-            cal, text = found, value.due
+            broken = found is None  # reported; the expression is still checked
+            cal, text = found or (value.calendar, self.stand_in), value.due
             path = (*path, "due")
         else:
             text = value
@@ -184,7 +192,7 @@ class _StageCompiler:
                 )
             )
             return "error"
-        return CompiledTarget(parsed, cal[1], cal[0], text, line)
+        return "error" if broken else CompiledTarget(parsed, cal[1], cal[0], text, line)
 
     def steps(
         self, name: str, stage: StageSpec, cal: tuple[str, Calendar]
@@ -244,8 +252,9 @@ class _StageCompiler:
     def stage(self, name: str, stage: StageSpec) -> CompiledStage | None:
         base: Path = ("stages", name)
         cal = self.calendar(stage.calendar)
+        broken = cal is None  # reported; targets, steps and conditions are still checked
         if cal is None:
-            return None
+            cal = (stage.calendar or "24x7", self.stand_in)
         targets: dict[str, CompiledTarget | None] = {}
         if isinstance(stage.target, dict):
             by_priority = stage.target
@@ -254,6 +263,11 @@ class _StageCompiler:
                 if prio in by_priority:
                     found = self.target(name, by_priority[prio], cal, (*base, "target", prio))
                     ok = self._keep(targets, prio, found) and ok
+            known = set(self.priority_ids)
+            for prio, value in by_priority.items():
+                if prio not in known:  # an unknown priority (reported); its target is checked
+                    self.target(name, value, cal, (*base, "target", prio))
+                    ok = False
         else:  # one target for every priority: compiled once, the same object for each
             found = self.target(name, stage.target, cal, (*base, "target"))
             ok = all([self._keep(targets, prio, found) for prio in self.priority_ids] or [True])
@@ -262,7 +276,7 @@ class _StageCompiler:
         )
         when = self.condition(stage.when, (*base, "when"))
         steps = self.steps(name, stage, cal)
-        if not ok:
+        if not ok or broken:
             return None
         return CompiledStage(
             name=name,
@@ -342,7 +356,7 @@ def compile_policy(
     problems.items.extend(p for p in found if p.severity == "error")
     warnings = [p for p in found if p.severity == "warning"]
 
-    calendars = _compile_calendars(spec, problems)
+    calendars, stand_in = _compile_calendars(spec, problems)
     fields, field_problems = FieldSet.compile_partial(spec.fields)
     problems.items.extend(p.rebased(("fields",)) for p in field_problems)
     priorities: list[CompiledPriority] = []
@@ -364,7 +378,7 @@ def compile_policy(
                 locate(("priorities", i)),
             )
         )
-    compiler = _StageCompiler(spec, calendars, fields, problems, locate)
+    compiler = _StageCompiler(spec, calendars, fields, problems, locate, stand_in)
     stages = []
     for name, stage_spec in spec.stages.items():
         compiled = compiler.stage(name, stage_spec)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -22,6 +21,7 @@ from ._compiled import CompiledPolicy
 from ._errors import PolicyError, Problem, UsageError
 from ._model import PolicySpec
 from ._plain import plain_copy
+from ._repair import repaired, repaired_again
 from ._shape import validate_shape
 from ._suggest import suggestion_budget
 from ._yaml import SourceMap, load_yaml
@@ -300,47 +300,31 @@ def _and_meaning(
     file: str | None,
     locate: Callable[[tuple[str | int, ...]], int | None],
 ) -> tuple[Problem, ...]:
-    """Shape problems plus the meaning problems of the rest, when the shape problems are
-    only unknown keys: a misspelt key should not hide an unknown calendar elsewhere."""
-    if not all(p.code == "unknown-key" for p in shape):
-        return shape
-    # read each misspelt key as the key it was meant to be (or drop it), then check the rest
-    fixes = {p.path: _MEANT.match(p.hint or "") for p in shape}
-    pruned = _without(data, {path: m.group(1) if m else None for path, m in fixes.items()})
-    try:
-        spec = PolicySpec.model_validate(pruned)
-        compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
-    except PolicyError as exc:
-        # a dropped key may be what a problem of its section is about: report only the key
-        dropped = [path[:-1] for path, m in fixes.items() if m is None]
-        meaning = [p for p in exc.problems if not any(p.path[: len(d)] == d for d in dropped)]
-        return (*shape, *meaning)
-    except ValueError:  # pydantic's ValidationError: the pruned file still has shape problems
+    """Shape problems plus the meaning problems of the rest: a missing ``version`` or a
+    misspelt key must not hide an unknown calendar, a bad target or a bad step elsewhere.
+
+    Each broken part gets a stand-in (``_repair``); what the rest then shows is reported
+    unless it can be about a stand-in.
+    """
+    repair = repaired(data, shape)
+    for _ in range(_REPAIR_ROUNDS):
+        if repair is None:
+            return shape
+        try:
+            spec = validate_shape(PolicySpec, repair.data)
+        except PolicyError as exc:  # a stand-in uncovered more (a union's other branch)
+            if not repaired_again(repair, exc.problems):
+                return shape
+            continue
+        try:
+            compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
+        except PolicyError as exc:
+            return (*shape, *repair.kept(exc.problems))
         return shape
     return shape
 
 
-_MEANT = re.compile(r"^did you mean '([^']+)'\?$")
-
-
-def _without(
-    data: Any, fixes: Mapping[tuple[str | int, ...], str | None], here: tuple[str | int, ...] = ()
-) -> Any:
-    """A copy of ``data`` with the keys at ``fixes`` renamed (or dropped, for ``None``)."""
-    if isinstance(data, dict):
-        out: dict[Any, Any] = {}
-        for k, v in data.items():
-            path = (*here, str(k))
-            key: Any = k
-            if path in fixes:
-                if fixes[path] is None or fixes[path] in data:
-                    continue
-                key = fixes[path]
-            out[key] = _without(v, fixes, path)
-        return out
-    if isinstance(data, list):
-        return [_without(v, fixes, (*here, i)) for i, v in enumerate(data)]
-    return data
+_REPAIR_ROUNDS = 3
 
 
 def _version_as_written(data: Any, source: str, source_map: SourceMap) -> Any:

@@ -168,6 +168,10 @@ def _wrong_type(kind: str, loc: Path, got: Any) -> tuple[str, str | None] | None
         hint = "write 'name:' keys under it, not '- ' items"
     elif expected == "text" and isinstance(got, int | float) and not isinstance(got, bool):
         hint = f"quote it: '{got}'"
+    elif expected == "text" and isinstance(got, list):
+        one = len(got) == 1 and isinstance(got[0], str)
+        short = one and len(got[0]) <= 40
+        hint = f"write it without the brackets: {got[0]}" if short else "write a single value"
     elif expected == "true or false":
         hint = "write true or false, unquoted (yes, on and quoted 'true' are text)"
     elif expected.startswith("a date") and isinstance(got, str):
