@@ -41,7 +41,7 @@ BUNDLED = {
 
 _CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile(
-    "slarules-loader-fuzz", max_examples=40, deadline=None, suppress_health_check=_CHECKS
+    "slarules-loader-fuzz", max_examples=25, deadline=None, suppress_health_check=_CHECKS
 )
 settings.register_profile(
     "slarules-loader-fuzz-long", max_examples=3000, deadline=None, suppress_health_check=_CHECKS
