@@ -24,6 +24,7 @@ MAX_VALUES: Final = 1_000_000
 policy mapping may hold: far more than any 1 MiB policy file expands to."""
 
 _MAX_INT_BITS: Final = 14_000  # about 4,200 digits: Python refuses to print longer integers
+_SCALARS: Final = frozenset({str, float, bool, type(None)})  # need no checking
 
 
 class _Stop(Exception):
@@ -45,7 +46,7 @@ class _Walk:
             )
             raise _Stop
 
-    def copy(self, value: Any, path: Path) -> Any:
+    def count(self, path: Path) -> None:
         self.values += 1
         if self.values > MAX_VALUES:
             self.problems.append(
@@ -59,6 +60,9 @@ class _Walk:
                 )
             )
             raise _Stop
+
+    def copy(self, value: Any, path: Path) -> Any:
+        self.count(path)
         if isinstance(value, int) and not isinstance(value, bool):
             if value.bit_length() > _MAX_INT_BITS:
                 self.problem(
@@ -93,7 +97,14 @@ class _Walk:
             if is_mapping:
                 return self.mapping(value, path)
             items = sorted(value, key=repr) if isinstance(value, Set) else value
-            return [self.copy(item, (*path, i)) for i, item in enumerate(items)]
+            out: list[Any] = []
+            for i, item in enumerate(items):
+                if type(item) in _SCALARS:  # the common case, without a path of its own
+                    self.count(path)
+                    out.append(item)
+                else:
+                    out.append(self.copy(item, (*path, i)))
+            return out
         finally:
             self.open.discard(id(value))
 
@@ -113,7 +124,11 @@ class _Walk:
                 )
                 continue
             keys[name] = key
-            out[name] = self.copy(item, (*path, name))
+            if type(item) in _SCALARS:  # the common case, without a path of its own
+                self.count(path)
+                out[name] = item
+            else:
+                out[name] = self.copy(item, (*path, name))
         return out
 
 
