@@ -252,3 +252,39 @@ def test_help_names_the_exit_codes(run: Run) -> None:
     result = run("validate", "--help")
     assert result.exit_code == 0
     assert "0 all valid, 1 problems found, 2 usage error" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("target-too-long.yaml", "bad-target"),
+        ("every-too-often.yaml", "bad-recurrence"),
+        ("condition-priority-as-list.yaml", "operator-type-mismatch"),
+        ("priority-default-yes.yaml", "wrong-type"),
+        ("version-missing-and-later-mistakes.yaml", "bad-threshold"),
+    ],
+)
+def test_what_crashed_or_hid_problems_is_reported_without_a_traceback(
+    run: Run, name: str, code: str
+) -> None:
+    result = run("validate", BROKEN / name)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error[{code}]" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_a_huge_number_in_every_kind_of_duration_is_an_error_naming_the_limit(
+    run: Run, tmp_path: Path
+) -> None:
+    huge = "99999999999999999999"
+    text = SMALL.replace(
+        "target: {urgent: 1h, routine: 4h}",
+        f"target: {{urgent: {huge}h, routine: {huge} business days}}",
+    )
+    text = text.replace("      - at: breach", f"      - at: breach + {huge}h")
+    path = tmp_path / "huge.yaml"
+    path.write_text(text)
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert result.stdout.count("the longest allowed is 999999999 days") == 3, result.stdout
