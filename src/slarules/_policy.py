@@ -83,25 +83,6 @@ class Policy:
         file: str | None,
         content_hash: str,
     ) -> Policy:
-        with suggestion_budget():  # did-you-mean work is capped for the whole policy
-            return cls._checked(
-                data,
-                source=source,
-                source_map=source_map,
-                file=file,
-                content_hash=content_hash,
-            )
-
-    @classmethod
-    def _checked(
-        cls,
-        data: Any,
-        *,
-        source: str | None,
-        source_map: SourceMap | None,
-        file: str | None,
-        content_hash: str,
-    ) -> Policy:
         def locate(path: tuple[str | int, ...]) -> int | None:
             mark = source_map.value(path) if source_map is not None else None
             return mark.line if mark is not None else None
@@ -113,31 +94,32 @@ class Policy:
             # a document with nothing in it (an empty file) has no marks: point at its start
             return [p if p.line is not None else replace(p, line=1, column=1) for p in located]
 
-        try:
-            spec = validate_shape(PolicySpec, data)
-        except PolicyError as exc:
-            found = _and_meaning(exc.problems, data, content_hash, file, locate)
-            raise PolicyError(_in_file_order(placed(found)), file=file) from None
-        try:
-            compiled = compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
-        except PolicyError as exc:
-            raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
-        compiled = _with_warnings(compiled, placed(compiled.warnings))
-        self = object.__new__(cls)
-        object.__setattr__(self, "_compiled", compiled)
-        object.__setattr__(self, "_source", source)
-        object.__setattr__(self, "_data", data if source is None else None)
-        object.__setattr__(self, "_source_map", source_map)
-        object.__setattr__(self, "_spec", spec)
-        if spec.report is not None:
-            # the report section names fields and a condition: check them now, not at report time
-            from .report._measures import measures_for
-
+        with suggestion_budget():  # did-you-mean work is capped for the whole policy
             try:
-                measures_for(self)
+                spec = validate_shape(PolicySpec, data)
+            except PolicyError as exc:
+                found = _and_meaning(exc.problems, data, content_hash, file, locate)
+                raise PolicyError(_in_file_order(placed(found)), file=file) from None
+            try:
+                compiled = compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
             except PolicyError as exc:
                 raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
-        return self
+            compiled = _with_warnings(compiled, placed(compiled.warnings))
+            self = object.__new__(cls)
+            object.__setattr__(self, "_compiled", compiled)
+            object.__setattr__(self, "_source", source)
+            object.__setattr__(self, "_data", data if source is None else None)
+            object.__setattr__(self, "_source_map", source_map)
+            object.__setattr__(self, "_spec", spec)
+            if spec.report is not None:
+                # the report section names fields and a condition: check them now, not later
+                from .report._measures import measures_for
+
+                try:
+                    measures_for(self)
+                except PolicyError as exc:
+                    raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
+            return self
 
     @classmethod
     def from_yaml(cls, text: str | bytes, *, file: str | None = None) -> Policy:
