@@ -457,6 +457,17 @@ def test_a_date_key_and_the_same_date_as_text_are_a_duplicate_key() -> None:
     assert problem.path == ("calendars", "office", "days", "2025-12-31")
 
 
+def test_a_calendar_mapping_with_a_date_twice_is_refused_not_half_read() -> None:
+    from slarules import Calendar, CalendarError
+
+    days = {date(2025, 12, 31): ["09:00-12:00"], "2025-12-31": []}
+    with pytest.raises(CalendarError) as info:
+        Calendar.from_dict({"timezone": "UTC", "hours": "24x7", "days": days})
+    (problem,) = info.value.problems
+    assert (problem.code, problem.path) == ("duplicate-key", ("days",))
+    assert problem.hint == "keep one of them"
+
+
 def test_a_number_as_a_stage_name_is_a_wrong_type_naming_the_key() -> None:
     data = _with()
     data["stages"][5] = {"start": "created", "stop": "responded"}
