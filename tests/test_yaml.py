@@ -455,29 +455,6 @@ def test_size_limit_counts_utf8_bytes_and_is_a_keyword_argument() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "column"),
-    [
-        pytest.param(b"a: 1\nb: 2\nc: 3\n", 3, 1, id="bytes"),
-        pytest.param("a: 1\nb: 2\nc: 3\n", 3, 1, id="text"),
-        pytest.param("a: é\nb: éé\n", 2, 4, id="two-byte-characters"),
-        pytest.param("x" * 20, 1, 11, id="one-line"),
-        pytest.param("\n" * 20, 11, 1, id="blank-lines"),
-    ],
-)
-def test_file_too_large_points_at_the_line_and_column_where_the_limit_is_crossed(
-    text: str | bytes, line: int, column: int
-) -> None:
-    problem = problem_of(text, max_bytes=10)
-    assert (problem.code, problem.line, problem.column) == ("file-too-large", line, column)
-    assert str(problem).startswith(f"policy.yaml:{line}:{column}: error[file-too-large]")
-
-
-def test_a_huge_file_too_large_is_located_from_its_first_mebibyte() -> None:
-    problem = problem_of(b"a: 1\n" * 1_000_000)  # 5 MB
-    assert (problem.line, problem.column) == (209_716, 2)  # 1 MiB = 209,715 lines and 1 byte
-
-
-@pytest.mark.parametrize(
     "text",
     [
         pytest.param("[" * 100_000 + "]" * 100_000, id="flow-lists"),
@@ -819,3 +796,29 @@ def test_yaml_like_text_with_the_pure_python_parser(text: str) -> None:
 def test_source_map_type_is_exported() -> None:
     assert set(_yaml.__all__) == {"Mark", "SourceMap", "load_yaml", "load_yaml_documents"}
     assert isinstance(load_yaml("a: 1")[1], SourceMap)
+
+
+# ------------------------------------------------ where a file too large crosses the limit
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        pytest.param(b"a: 1\nb: 2\nc: 3\n", 3, 1, id="bytes"),
+        pytest.param("a: 1\nb: 2\nc: 3\n", 3, 1, id="text"),
+        pytest.param("a: é\nb: éé\n", 2, 4, id="two-byte-characters"),
+        pytest.param("x" * 20, 1, 11, id="one-line"),
+        pytest.param("\n" * 20, 11, 1, id="blank-lines"),
+    ],
+)
+def test_file_too_large_points_at_the_line_and_column_where_the_limit_is_crossed(
+    text: str | bytes, line: int, column: int
+) -> None:
+    problem = problem_of(text, max_bytes=10)
+    assert (problem.code, problem.line, problem.column) == ("file-too-large", line, column)
+    assert str(problem).startswith(f"policy.yaml:{line}:{column}: error[file-too-large]")
+
+
+def test_a_huge_file_too_large_is_located_from_its_first_mebibyte() -> None:
+    problem = problem_of(b"a: 1\n" * 1_000_000)  # 5 MB
+    assert (problem.line, problem.column) == (209_716, 2)  # 1 MiB = 209,715 lines and 1 byte
