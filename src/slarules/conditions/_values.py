@@ -12,14 +12,7 @@ from slarules._suggest import did_you_mean, listing
 
 from ._types import MAX_STRING_LENGTH, FieldType
 
-__all__ = [
-    "BadValue",
-    "converter",
-    "operand_value",
-    "parse_datetime",
-    "single_operand",
-    "ticket_value",
-]
+__all__ = ["BadValue", "converter", "operand_value", "parse_datetime", "ticket_value"]
 
 
 class BadValue(Exception):
