@@ -804,11 +804,10 @@ def assert_only_located_policy_errors(text: str | bytes) -> None:
     except PolicyError as exc:
         for problem in exc.problems:
             assert problem.file == "fuzz.yaml"
-            if problem.code != "file-too-large":
-                assert problem.line is not None
-                assert problem.line >= 1
-                assert problem.column is not None
-                assert problem.column >= 1
+            assert problem.line is not None
+            assert problem.line >= 1
+            assert problem.column is not None
+            assert problem.column >= 1
 
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -846,3 +845,29 @@ def test_yaml_like_text_with_the_pure_python_parser(text: str) -> None:
 def test_source_map_type_is_exported() -> None:
     assert set(_yaml.__all__) == {"Mark", "SourceMap", "load_yaml", "load_yaml_documents"}
     assert isinstance(load_yaml("a: 1")[1], SourceMap)
+
+
+# ------------------------------------------------ where a file too large crosses the limit
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        pytest.param(b"a: 1\nb: 2\nc: 3\n", 3, 1, id="bytes"),
+        pytest.param("a: 1\nb: 2\nc: 3\n", 3, 1, id="text"),
+        pytest.param("a: é\nb: éé\n", 2, 4, id="two-byte-characters"),
+        pytest.param("x" * 20, 1, 11, id="one-line"),
+        pytest.param("\n" * 20, 11, 1, id="blank-lines"),
+    ],
+)
+def test_file_too_large_points_at_the_line_and_column_where_the_limit_is_crossed(
+    text: str | bytes, line: int, column: int
+) -> None:
+    problem = problem_of(text, max_bytes=10)
+    assert (problem.code, problem.line, problem.column) == ("file-too-large", line, column)
+    assert str(problem).startswith(f"policy.yaml:{line}:{column}: error[file-too-large]")
+
+
+def test_a_huge_file_too_large_is_located_from_its_first_mebibyte() -> None:
+    problem = problem_of(b"a: 1\n" * 1_000_000)  # 5 MB
+    assert (problem.line, problem.column) == (209_716, 2)  # 1 MiB = 209,715 lines and 1 byte

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from slarules._suggest import did_you_mean
+from slarules._suggest import did_you_mean, listing
 
 from ._types import MAX_STRING_LENGTH, FieldType
 
@@ -205,11 +205,8 @@ def converter(ftype: FieldType) -> Callable[[Any], Any]:
     return slow
 
 
-def operand_value(ftype: FieldType, value: Any) -> Any:
-    """Check one operand written in a condition against the tested type; return it converted.
-
-    Raises ``BadValue`` with a code (``unknown-enum-value``, ``operator-type-mismatch``).
-    """
+def single_operand(ftype: FieldType, value: Any) -> None:
+    """Refuse null, a list or a mapping where one value of ``ftype`` is compared with."""
     if value is None:
         raise BadValue(
             "null is not a value to compare with",
@@ -220,9 +217,17 @@ def operand_value(ftype: FieldType, value: Any) -> Any:
         raise BadValue(
             f"expected a single value ({ftype.describe()}), not a "
             f"{'mapping' if isinstance(value, Mapping) else 'list'}",
-            None,
+            "to allow several values write {in: [a, b]}" if isinstance(value, list) else None,
             "operator-type-mismatch",
         )
+
+
+def operand_value(ftype: FieldType, value: Any) -> Any:
+    """Check one operand written in a condition against the tested type; return it converted.
+
+    Raises ``BadValue`` with a code (``unknown-enum-value``, ``operator-type-mismatch``).
+    """
+    single_operand(ftype, value)
     kind = ftype.kind
     if kind in ("string", "status"):
         if isinstance(value, str):
@@ -241,8 +246,8 @@ def operand_value(ftype: FieldType, value: Any) -> Any:
     elif ftype.enum is not None:
         if not isinstance(value, bool) and value in ftype.enum:
             return value
-        hint = did_you_mean(str(value), [str(v) for v in ftype.enum])
-        allowed = "allowed values are " + ", ".join(str(v) for v in ftype.enum)
+        hint = did_you_mean(str(value), ftype.enum)
+        allowed = "allowed values are " + listing(ftype.enum, limit=20)
         raise BadValue(
             f"{value!r} is not one of the declared values",
             f"{hint} {allowed}" if hint else allowed,
