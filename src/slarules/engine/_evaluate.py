@@ -23,14 +23,12 @@ from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, StageS
 from ._ladder import (
     DYNAMIC,
     OnceRule,
-    action_key,
     fired_before_pause,
-    fires,
     make_action,
     need_rule,
-    occurrences,
     once_rule,
     ran_before_pause,
+    recurring,
     step_need,
 )
 from ._stages import Context, Limits, StageProgram, StageState, stage_program
@@ -414,7 +412,7 @@ def _ladders(
     """Actions due by ``at`` and not done, and the first later instant of each step."""
     due: list[tuple[int, int, int, int, Action]] = []
     upcoming: list[int] = []
-    settled: int | None = None  # after the ticket's last change, conditions are fixed
+    changes: list[int] | None = None  # when the ticket changes, in order (when needed)
     # the done keys of this ticket without its id (a suffix starts with "/"): the policy's
     # suffixes are tested against them, and a key is built only for an action
     finished: set[str] | frozenset[str] = _NOTHING
@@ -458,22 +456,14 @@ def _ladders(
                     action = make_action(step, fired, (None, when), tid + suffix, tid, tz)
                     due.append((when, stage_index, step.index, 0, action))
                 continue
-            for occurrence in occurrences(step, state):
-                n, when = occurrence
-                key = action_key(step, state, n, tid)
-                if key in done:
-                    continue  # finitely many keys are done, so this ends
-                if not fires(step, when, env_at):
-                    if settled is None:
-                        settled = max(_change_instants(inst), default=at)
-                    if when > settled:
-                        break  # nothing can make the condition hold any more
-                    continue
-                if when > at:
-                    upcoming.append(when)
-                    break
+            if changes is None and condition is not None:
+                changes = sorted(_change_instants(inst))
+            found, later = recurring(step, state, at, tid + suffix, done, env_at, changes or ())
+            for occurrence, key in found:
                 action = make_action(step, state, occurrence, key, tid, tz)
-                due.append((when, stage_index, step.index, n or 0, action))
+                due.append((occurrence[1], stage_index, step.index, occurrence[0] or 0, action))
+            if later is not None:
+                upcoming.append(later)
     if not due:
         return [], upcoming
     due.sort(key=lambda item: item[:4])
