@@ -136,11 +136,24 @@ def _year_of(us: int) -> int:
 
 class InstantRangeError(UsageError):
     """An instant outside the years a business calendar covers (3 to 9996), or an answer
-    that would lie beyond the years it reaches (2 to 9997).
+    that would lie beyond the years it reaches (2 to 9997): then ``answer`` is true.
 
-    The engine tells the two causes apart: the caller's ``at`` (a ``UsageError``) or an
-    instant of the ticket or of its deadlines (a ``TicketError`` naming the ticket).
+    The engine tells the causes apart: the caller's ``at`` (a ``UsageError``) or an
+    instant of the ticket or of its deadlines (a ``TicketError`` naming the ticket and,
+    through ``at_stage``, the stage).
     """
+
+    def __init__(self, message: str, *, answer: bool = False, stage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.answer = answer
+        self.stage = stage
+
+    def at_stage(self, stage: str) -> InstantRangeError:
+        """The same error, saying which stage met it (the first stage named is kept)."""
+        if self.stage is not None:
+            return self
+        return InstantRangeError(self.message, answer=self.answer, stage=stage)
 
 
 def shown(us: int) -> str:
@@ -506,7 +519,7 @@ def beyond(what: str, sign: int) -> InstantRangeError:
         edge = f"the end of {_LAST_YEAR}, the last year business calendars reach"
     else:
         edge = f"the start of {_FIRST_YEAR}, the first year business calendars reach"
-    return InstantRangeError(f"{what} would lie beyond {edge}")
+    return InstantRangeError(f"{what} would lie beyond {edge}", answer=True)
 
 
 def _as_timedeltas(

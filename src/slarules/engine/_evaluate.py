@@ -198,12 +198,16 @@ def _beyond_time(exc: Exception) -> bool:
 
 def _calendar_range_error(exc: InstantRangeError, ticket_id: str, now: int) -> SlaRulesError:
     """A business calendar met an instant outside its years: ``at`` itself (the caller's
-    mistake) or an instant of the ticket or of its deadlines (the ticket's)."""
+    mistake) or an instant of the ticket, or an answer beyond its years (the ticket's)."""
     try:
         year_of(now)
     except ValueError as outside:  # InstantRangeError, or a day before the year 1 in UTC
         return UsageError(f"at: {outside}")
-    return TicketError(f"{exc}; check the ticket's instants", ticket_id=ticket_id)
+    where = f"stage {exc.stage!r}: " if exc.stage is not None else ""
+    check = (
+        "the ticket's instants and the policy's targets" if exc.answer else "the ticket's instants"
+    )
+    return TicketError(f"{where}{exc.message}; check {check}", ticket_id=ticket_id)
 
 
 def _beyond_error(exc: Exception, ticket_id: str) -> TicketError:
@@ -254,7 +258,10 @@ def _run(
     programs = plan.programs  # one per stage, in order (indexing: zip(strict=) costs more)
     for index, stage in enumerate(policy.stages):
         program = programs[index]
-        state = program(ctx, stage.when is None or stage.when(now_env()))
+        try:
+            state = program(ctx, stage.when is None or stage.when(now_env()))
+        except InstantRangeError as exc:
+            raise exc.at_stage(stage.name) from None
         if state.clock is not None and plan.may_warn:
             started.append(index)
         states.append(state)

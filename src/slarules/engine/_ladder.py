@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from slarules._compiled import CompiledStep, OnEvent
 from slarules._durations import AtBreach, AtPercent, EveryInterval, format_duration
 from slarules.calendar import Calendar
+from slarules.calendar._index import InstantRangeError
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
@@ -96,6 +97,21 @@ def recurring(
     them the step's condition cannot change. The work is bounded by the catch-up limit,
     the pauses, the done keys and the changes, never by how many occurrences passed.
     """
+    try:
+        return _recurring(step, state, at, key_prefix, done, env_at, changes)
+    except InstantRangeError as exc:
+        raise exc.at_stage(state.stage.name) from None
+
+
+def _recurring(
+    step: CompiledStep,
+    state: StageState,
+    at: int,
+    key_prefix: str,
+    done: frozenset[str],
+    env_at: Callable[[int], Env],
+    changes: Sequence[int],
+) -> tuple[list[tuple[Occurrence, str]], int | None]:
     # pauses as planned: the status changes after the instant say when later repetitions
     # are skipped (the first of them is a next evaluation anyway)
     clock = state.planned or state.clock
@@ -169,9 +185,14 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
             due = state.deadline
             if due is None:
                 return None
+            clock = state.clock
+            assert clock is not None
             if offset:
-                due = add(due, offset)
-            stop = state.clock.stop  # type: ignore[union-attr]
+                try:
+                    due = add(due, offset)
+                except InstantRangeError as exc:
+                    raise exc.at_stage(state.stage.name) from None
+            stop = clock.stop
             return None if stop is not None and due >= stop else due  # stopped first
 
         return at_breach
@@ -191,7 +212,10 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
             stop = clock.stop
             if stop is not None and state.elapsed < amount:
                 return None  # the stage stopped before it had used that much
-            due = clock.reach(amount)
+            try:
+                due = clock.reach(amount)
+            except InstantRangeError as exc:
+                raise exc.at_stage(state.stage.name) from None
             return None if due is None or (stop is not None and due >= stop) else due
 
         return at_percent
@@ -279,9 +303,12 @@ def fired_before_pause(
             pauses=tuple(p for p in clock.pauses if p[0] < paused),
         )
         deadline = resolved.fixed
-        if deadline is None and resolved.budget is not None:
-            deadline = known.reach(resolved.budget)
-        elapsed = known.worked(clock.stop) if clock.stop is not None else 0
+        try:
+            if deadline is None and resolved.budget is not None:
+                deadline = known.reach(resolved.budget)
+            elapsed = known.worked(clock.stop) if clock.stop is not None else 0
+        except InstantRangeError as exc:
+            raise exc.at_stage(state.stage.name) from None
         then = state._replace(clock=known, deadline=deadline, elapsed=elapsed)
         due = rule(then)
         if due is not None and due < paused:
