@@ -24,7 +24,7 @@ from slarules.calendar import Calendar
 from slarules.calendar._localtime import to_us
 from slarules.conditions import Env
 from slarules.engine._evaluate import _change_instants, _envs, instants, run
-from slarules.engine._ladder import MAX_CATCH_UP, recurring
+from slarules.engine._ladder import MAX_CATCH_UP, recurring, step_calendar
 from slarules.engine._stages import StageState
 from slarules.engine._ticket import Ticket
 from tests.builders import BASE, make_policy, t
@@ -36,7 +36,7 @@ def _walk(step: CompiledStep, state: StageState) -> Iterator[tuple[int, int, boo
     """Every occurrence from the first, as the engine walked them: (n, due, paused)."""
     clock = state.planned or state.clock
     assert clock is not None
-    cal: Calendar = step.calendar
+    cal: Calendar = step_calendar(step, clock.calendar)
     trigger = step.trigger
     interval = trigger.interval // _US if isinstance(trigger, EveryInterval) else 0
     n, due = 0, clock.start

@@ -34,6 +34,7 @@ __all__ = [
     "once_rule",
     "ran_before_pause",
     "recurring",
+    "step_calendar",
     "step_need",
 ]
 
@@ -46,6 +47,12 @@ MAX_CATCH_UP = 100
 """At most this many occurrences of one repeating step are due in one evaluation: the
 latest ones. Earlier occurrences that were never applied are skipped for good (a later
 evaluation's latest ones are later still)."""
+
+
+def step_calendar(step: CompiledStep, calendar: Calendar) -> Calendar:
+    """The calendar a step counts ``breach + X`` and ``every`` on: its own ``calendar:``,
+    else ``calendar``, the calendar of the target it measures."""
+    return step.calendar if step.calendar_named else calendar
 
 
 class _Series:
@@ -118,7 +125,7 @@ def _recurring(
     assert clock is not None
     trigger = step.trigger
     interval = trigger.interval // _US if isinstance(trigger, EveryInterval) else 0
-    series = _Series(step.calendar, clock.start, interval)
+    series = _Series(step_calendar(step, clock.calendar), clock.start, interval)
     pauses = clock.pauses
     end = clock.stop  # occurrences fall due before the stop and before a final pause
     if pauses and pauses[-1][1] is None and (end is None or pauses[-1][0] < end):
@@ -179,7 +186,7 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
         return _on_stop
     if type(trigger) is AtBreach:
         offset = trigger.offset // _US
-        add = step.calendar._add_us
+        own = step.calendar if step.calendar_named else None
 
         def at_breach(state: StageState) -> int | None:
             due = state.deadline
@@ -187,9 +194,9 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
                 return None
             clock = state.clock
             assert clock is not None
-            if offset:
+            if offset:  # on the step's calendar, else on the measured target's
                 try:
-                    due = add(due, offset)
+                    due = (own or clock.calendar)._add_us(due, offset)
                 except InstantRangeError as exc:
                     raise exc.at_stage(state.stage.name) from None
             stop = clock.stop
@@ -247,7 +254,7 @@ def _need(step: CompiledStep, budget: int, fixed: bool, calendar: Calendar) -> i
         offset = trigger.offset // _US
         if offset >= 0:
             return budget
-        return budget + offset if step.calendar is calendar else 0
+        return budget + offset if step_calendar(step, calendar) is calendar else 0
     return None
 
 
