@@ -7,6 +7,7 @@ ladder for the actions due, and find the next instant at which any of it changes
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -32,6 +33,7 @@ from ._ladder import (
     step_need,
 )
 from ._stages import Context, Limits, StageProgram, StageState, stage_program
+from ._targets import counts_back, early_deadline
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
@@ -162,6 +164,8 @@ def run(
             from_us(nxt, tz) if nxt is not None else None,
             plan.warnings(tuple(started), now) if plan.may_warn else (),
         )
+        if plan.counts_back:
+            answer = _with_early_deadlines(answer, states, tz)
     except InstantRangeError as exc:
         raise _calendar_range_error(exc, ticket.id, now) from None
     except (OverflowError, ValueError) as exc:
@@ -288,6 +292,7 @@ class _Plan:
         "_calendars",
         "_warnings",
         "conditions",
+        "counts_back",
         "ladders",
         "may_warn",
         "names",
@@ -327,6 +332,8 @@ class _Plan:
         self._calendars = tuple(calendars)
         # whether any holiday data is involved: without it, no coverage warning can arise
         self.may_warn = any(c is not None and c.holiday_years is not None for c in calendars)
+        # whether a target counts back from an event: its deadline may precede the start
+        self.counts_back = any(counts_back(stage.targets.get(priority)) for stage in policy.stages)
         # whether a stage has a condition: then any change of the ticket may matter
         self.stage_conditions = any(stage.when is not None for stage in policy.stages)
         # whether a stage, pause or step has a condition: only then are Envs built
@@ -350,6 +357,22 @@ class _Plan:
                 self._warnings.clear()  # bounded: a long-running host evaluates many days
             self._warnings[key] = found
         return found
+
+
+def _with_early_deadlines(answer: Evaluation, states: list[StageState], tz: ZoneInfo) -> Evaluation:
+    """``answer`` with a warning for each deadline counted back from an event to before
+    its stage started (the deadline stands: the stage is breached from its start)."""
+    early = []
+    for state in states:
+        resolved, clock = state.resolved, state.clock
+        if clock is None or resolved is None or resolved.fixed is None:
+            continue
+        if resolved.fixed < clock.start:
+            name, source = state.stage.name, state.target or ""
+            early.append(early_deadline(name, source, clock.start, resolved.fixed, tz))
+    if not early:
+        return answer
+    return replace(answer, warnings=(*answer.warnings, *early))
 
 
 def _plan(policy: CompiledPolicy, priority: str) -> _Plan:
