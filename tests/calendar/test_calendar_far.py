@@ -383,3 +383,21 @@ def test_an_instant_in_the_first_and_last_years_is_still_refused() -> None:
     with pytest.raises(InstantRangeError, match="falls outside the years 3 to 9996"):
         cal.add(datetime(2, 6, 1, tzinfo=UTC), timedelta(hours=1))
     assert to_us(datetime(9996, 12, 31, tzinfo=UTC)) < year_start(9997)
+
+
+def test_compiled_years_are_let_go_past_a_bound_and_answers_stay_the_same() -> None:
+    closed = [f"{year}-06-02" for year in range(2100, 2700)]  # every year irregular
+    mapping = {"timezone": "UTC", "hours": {"mon-fri": ["09:00-17:00"]}, "holidays": closed}
+    cal = _fresh(mapping)
+    a, b = datetime(2090, 1, 1, tzinfo=UTC), datetime(2710, 1, 1, tzinfo=UTC)
+    worked = cal.between(a, b)
+    assert cal._index.compiled_years > 600
+    assert len(cal._index._years) <= 400 + PUBLISHED_YEARS
+    again = _fresh(mapping)
+    assert (
+        again.between(a, datetime(2400, 1, 1, tzinfo=UTC))
+        + again.between(datetime(2400, 1, 1, tzinfo=UTC), b)
+        == worked
+    )
+    deadline = cal.add(a, worked)
+    assert cal.between(a, deadline) == worked

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from calendar import isleap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
@@ -52,6 +52,7 @@ _FIRST_YEAR, _LAST_YEAR = FIRST_YEAR, LAST_YEAR
 PUBLISHED_YEARS = 50
 """The published snapshot spans at most this many years; farther instants get windows."""
 _WINDOWS_KEPT = 8
+_YEARS_KEPT = 400  # compiled years kept (and always those a snapshot holds)
 _US = timedelta(microseconds=1)
 _DAY = 86_400_000_000
 _MINUTE = 60_000_000
@@ -103,10 +104,6 @@ class Snapshot:
         """Index of the interval open at ``us``, else ``-1``."""
         i = bisect_right(self.starts, us) - 1
         return i if i >= 0 and us < self.ends[i] else -1
-
-    def holds(self, us: int) -> bool:
-        """Whether ``us`` lies where this snapshot answers (its years' inner part)."""
-        return self.safe_lo <= us < self.safe_hi
 
     def idle_after(self) -> int:
         """Compiled years after the last working time (all of them if there is none)."""
@@ -289,12 +286,7 @@ class IntervalIndex:
 
     def year_days(self, year: int) -> list[tuple[int, int]]:
         """``(ordinal, close)`` of the working days whose local date lies in ``year``."""
-        found = self._years.get(year)
-        if found is None:
-            with self._lock:
-                self._compile((year,))
-            found = self._years[year]
-        return found.days
+        return self._compiled((year,))[0].days
 
     # -- years in numbers -----------------------------------------------------------------
 
@@ -363,15 +355,13 @@ class IntervalIndex:
         """The ``Summary`` of ``year`` worked out from its compiled neighbourhood: the
         intervals, clipped to the UTC year, merged as ``_build`` merges them."""
         years = range(max(year - 1, _FIRST_YEAR), min(year + 1, _LAST_YEAR) + 1)
-        if any(y not in self._years for y in years):
-            with self._lock:
-                self._compile(years)
+        compiled = self._compiled(years)
         lo, hi = _year_start(year), _year_start(year + 1)
         reach = lo - _QUIET_AFTER  # an interval that opens earlier closes before lo
         work = 0
         begin = end = lo  # the merged interval so far (empty)
-        for y in years:
-            intervals = self._years[y].intervals
+        for y, found in zip(years, compiled, strict=True):
+            intervals = found.intervals
             first = bisect_left(intervals, (reach,)) if y < year else 0
             for start, stop in intervals[first:] if first else intervals:
                 if start >= hi:
@@ -391,22 +381,40 @@ class IntervalIndex:
         work += end - begin
         closes = 0
         top = reach
-        for y in years:
-            for _, close in self._years[y].days:
+        for found in compiled:
+            for _, close in found.days:
                 if close > top:
                     top = close
                     if lo <= close < hi:
                         closes += 1
-        return Summary(work, closes, len(self._years[year].days))
+        return Summary(work, closes, len(compiled[year - years[0]].days))
 
     # -- compiling ------------------------------------------------------------------------
 
+    def _compiled(self, years: Sequence[int]) -> list[_Year]:
+        """The compiled ``years``, compiling those missing."""
+        found = [self._years.get(year) for year in years]
+        if any(year is None for year in found):
+            with self._lock:
+                self._compile(years)
+                found = [self._years[year] for year in years]
+        return found  # type: ignore[return-value]
+
     def _compile(self, years: Iterable[int]) -> None:
-        """Compile the missing years (the caller holds the lock)."""
+        """Compile the missing years (the caller holds the lock). Past ``_YEARS_KEPT``
+        compiled years, those that no snapshot holds are let go (they compile again)."""
+        years = list(years)
         for year in years:
             if year not in self._years:
                 self._years[year] = self._compile_year(year)
                 self.compiled_years += 1
+        if len(self._years) > _YEARS_KEPT:
+            keep = set(years)
+            for snap in (self.snapshot, *self._windows):
+                if snap is not None:
+                    keep.update(range(snap.first_year, snap.last_year + 1))
+            for year in [y for y in self._years if y not in keep]:
+                del self._years[year]
 
     def _compile_year(self, year: int) -> _Year:
         """The year's intervals and working days. On a *quiet* day, one with no change of
