@@ -186,16 +186,17 @@ def _transitions(key: str) -> Transitions | None:
     try:  # the reference implementation, which shows its data
         pure: Any = import_module("zoneinfo._zoneinfo").ZoneInfo.no_cache(key)
         explicit = tuple(int(s) * _SECOND for s in pure._trans_utc)
-        after = pure._tz_after
-        rule = getattr(after, "transitions", None)
+        rule = getattr(pure._tz_after, "transitions", None)
         offsets = [tti.utcoff for tti in pure._ttinfos]
+        zone = ZoneInfo(key)
+        # the same file as ``zone``? its offset after each transition is the one listed
+        same = all(
+            from_us(us, zone).utcoffset() == offset
+            for us, offset in zip(explicit, offsets, strict=True)
+        )
     except Exception:  # any surprise: go without them (exact, only slower)
         return None
-    zone = ZoneInfo(key)
-    for us, offset in zip(explicit, offsets, strict=True):  # the same file as ``zone``?
-        if from_us(us, zone).utcoffset() != offset:
-            return None
-    return Transitions(explicit, rule)
+    return Transitions(explicit, rule) if same else None
 
 
 def transitions(zone: tzinfo) -> Transitions | None:
