@@ -315,3 +315,15 @@ def test_occurrences_inside_a_long_pause_are_jumped_over(
     ]
     assert len(ev.actions) == 3  # the five before the pause are long out of the latest 100
     assert counter.calls < 3 * MAX_CATCH_UP
+
+
+def test_the_invariant_that_actions_are_kept_allows_for_the_catch_up_limit() -> None:
+    from slarules.testing import assert_actions_are_kept
+
+    policy = _every_policy("1h", "always")
+    tk = _ticket("2025-01-01T00:00:00+00:00")
+    at = datetime(2025, 1, 5, 10, tzinfo=UTC)  # 106 hourly reports due: the latest 100 kept
+    ev = policy.evaluate(tk, at=at)
+    assert ev.actions[0].key == "T-1/response/report/7"
+    # three hours on, reports 7 to 9 are left behind by the limit: not a lost action
+    assert_actions_are_kept(policy, tk, at, later=at + timedelta(hours=3))

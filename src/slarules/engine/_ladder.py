@@ -29,6 +29,7 @@ __all__ = [
     "Occurrence",
     "OnceRule",
     "fired_before_pause",
+    "first_caught_up",
     "make_action",
     "need_rule",
     "once_rule",
@@ -86,6 +87,31 @@ class _Series:
         return self.calendar._end_of_day_us(due)
 
 
+def _window(step: CompiledStep, state: StageState, at: int) -> tuple[_Series, int | None, int]:
+    """A repeating step's series on the stage's clock, its last occurrence (``None``: no
+    end) and the first one an evaluation at ``at`` looks at (the latest ``MAX_CATCH_UP``)."""
+    # pauses as planned: the status changes after the instant say when later repetitions
+    # are skipped (the first of them is a next evaluation anyway)
+    clock = state.planned or state.clock
+    assert clock is not None
+    trigger = step.trigger
+    interval = trigger.interval // _US if isinstance(trigger, EveryInterval) else 0
+    series = _Series(step_calendar(step, clock.calendar), clock.start, interval)
+    pauses = clock.pauses
+    end = clock.stop  # occurrences fall due before the stop and before a final pause
+    if pauses and pauses[-1][1] is None and (end is None or pauses[-1][0] < end):
+        end = pauses[-1][0]
+    last = series.count(end - 1) if end is not None else None
+    n = max(1, series.count(at if end is None or at < end else end - 1) - MAX_CATCH_UP + 1)
+    return series, last, n
+
+
+def first_caught_up(step: CompiledStep, state: StageState, at: int) -> int:
+    """The lowest occurrence number of a repeating step that an evaluation at ``at`` may
+    still return: earlier ones are past the catch-up limit (``MAX_CATCH_UP``)."""
+    return _window(step, state, at)[2]
+
+
 def recurring(
     step: CompiledStep,
     state: StageState,
@@ -119,19 +145,10 @@ def _recurring(
     env_at: Callable[[int], Env],
     changes: Sequence[int],
 ) -> tuple[list[tuple[Occurrence, str]], int | None]:
-    # pauses as planned: the status changes after the instant say when later repetitions
-    # are skipped (the first of them is a next evaluation anyway)
+    series, last, n = _window(step, state, at)
     clock = state.planned or state.clock
     assert clock is not None
-    trigger = step.trigger
-    interval = trigger.interval // _US if isinstance(trigger, EveryInterval) else 0
-    series = _Series(step_calendar(step, clock.calendar), clock.start, interval)
     pauses = clock.pauses
-    end = clock.stop  # occurrences fall due before the stop and before a final pause
-    if pauses and pauses[-1][1] is None and (end is None or pauses[-1][0] < end):
-        end = pauses[-1][0]
-    last = series.count(end - 1) if end is not None else None
-    n = max(1, series.count(at if end is None or at < end else end - 1) - MAX_CATCH_UP + 1)
     found: list[tuple[Occurrence, str]] = []
     due, previous = 0, -1  # previous: the number of the occurrence due at `due`
     k = 0  # the first pause that may hold an occurrence from here on
