@@ -131,52 +131,40 @@ def recurring(
     the pauses, the done keys and the changes, never by how many occurrences passed.
     """
     try:
-        return _recurring(step, state, at, key_prefix, done, env_at, changes)
+        series, last, n = _window(step, state, at)
+        clock = state.planned or state.clock
+        assert clock is not None
+        pauses = clock.pauses
+        found: list[tuple[Occurrence, str]] = []
+        due, previous = 0, -1  # previous: the number of the occurrence due at `due`
+        k = 0  # the first pause that may hold an occurrence from here on
+        while last is None or n <= last:
+            due = series.after(due) if n == previous + 1 else series.due(n)
+            previous = n
+            while k < len(pauses) and (resumed := pauses[k][1]) is not None and resumed <= due:
+                k += 1
+            if k < len(pauses) and pauses[k][0] <= due:  # paused then (never for good: end)
+                resume = pauses[k][1]
+                assert resume is not None
+                n = max(n + 1, series.count(resume - 1) + 1)
+                continue
+            key = f"{key_prefix}/{n}"
+            if key in done:
+                n += 1  # finitely many keys are done
+                continue
+            if step.when is not None and not step.when(env_at(due)):
+                i = bisect_right(changes, due)  # it cannot hold before the ticket next changes
+                if i == len(changes):
+                    return found, None
+                n = max(n + 1, series.count(changes[i] - 1) + 1)
+                continue
+            if due > at:
+                return found, due
+            found.append(((n, due), key))
+            n += 1
+        return found, None
     except InstantRangeError as exc:
         raise exc.at_stage(state.stage.name) from None
-
-
-def _recurring(
-    step: CompiledStep,
-    state: StageState,
-    at: int,
-    key_prefix: str,
-    done: frozenset[str],
-    env_at: Callable[[int], Env],
-    changes: Sequence[int],
-) -> tuple[list[tuple[Occurrence, str]], int | None]:
-    series, last, n = _window(step, state, at)
-    clock = state.planned or state.clock
-    assert clock is not None
-    pauses = clock.pauses
-    found: list[tuple[Occurrence, str]] = []
-    due, previous = 0, -1  # previous: the number of the occurrence due at `due`
-    k = 0  # the first pause that may hold an occurrence from here on
-    while last is None or n <= last:
-        due = series.after(due) if n == previous + 1 else series.due(n)
-        previous = n
-        while k < len(pauses) and (resumed := pauses[k][1]) is not None and resumed <= due:
-            k += 1
-        if k < len(pauses) and pauses[k][0] <= due:  # paused then (never for good: end)
-            resume = pauses[k][1]
-            assert resume is not None
-            n = max(n + 1, series.count(resume - 1) + 1)
-            continue
-        key = f"{key_prefix}/{n}"
-        if key in done:
-            n += 1  # finitely many keys are done
-            continue
-        if step.when is not None and not step.when(env_at(due)):
-            i = bisect_right(changes, due)  # it cannot hold before the ticket next changes
-            if i == len(changes):
-                return found, None
-            n = max(n + 1, series.count(changes[i] - 1) + 1)
-            continue
-        if due > at:
-            return found, due
-        found.append(((n, due), key))
-        n += 1
-    return found, None
 
 
 @lru_cache(maxsize=4096)  # budgets repeat: the same duration target for many tickets
