@@ -235,6 +235,7 @@ class _StageCompiler:
                     line=self.locate(path),
                     key_suffix=f"/{name}/{sid}",
                     repeats=isinstance(trigger, EveryInterval | EveryEndOfDay),
+                    calendar_named=step.calendar is not None,
                 )
             )
         return tuple(out)

@@ -281,7 +281,10 @@ class StepSpec(_Spec):
     )
     calendar: str | None = Field(
         None,
-        description="The calendar for 'breach + 4h' and 'every' (default: the stage's).",
+        description=(
+            "The calendar for 'breach + 4h' and 'every' (default: the calendar of the "
+            "target the step measures)."
+        ),
         examples=["office"],
     )
     when: ConditionData | None = Field(

@@ -7,6 +7,7 @@ ladder for the actions due, and find the next instant at which any of it changes
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -23,17 +24,16 @@ from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, StageS
 from ._ladder import (
     DYNAMIC,
     OnceRule,
-    action_key,
     fired_before_pause,
-    fires,
     make_action,
     need_rule,
-    occurrences,
     once_rule,
     ran_before_pause,
+    recurring,
     step_need,
 )
 from ._stages import Context, Limits, StageProgram, StageState, stage_program
+from ._targets import counts_back, early_deadline
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
@@ -172,6 +172,8 @@ def run(
             from_us(nxt, tz) if nxt is not None else None,
             plan.warnings(tuple(started), now) if plan.may_warn else (),
         )
+        if plan.counts_back:
+            answer = _with_early_deadlines(answer, states, tz)
     except InstantRangeError as exc:
         raise _calendar_range_error(exc, ticket.id, now) from None
     except (OverflowError, ValueError) as exc:
@@ -208,12 +210,16 @@ def _beyond_time(exc: Exception) -> bool:
 
 def _calendar_range_error(exc: InstantRangeError, ticket_id: str, now: int) -> SlaRulesError:
     """A business calendar met an instant outside its years: ``at`` itself (the caller's
-    mistake) or an instant of the ticket or of its deadlines (the ticket's)."""
+    mistake) or an instant of the ticket, or an answer beyond its years (the ticket's)."""
     try:
         year_of(now)
     except ValueError as outside:  # InstantRangeError, or a day before the year 1 in UTC
         return UsageError(f"at: {outside}")
-    return TicketError(f"{exc}; check the ticket's instants", ticket_id=ticket_id)
+    where = f"stage {exc.stage!r}: " if exc.stage is not None else ""
+    check = (
+        "the ticket's instants and the policy's targets" if exc.answer else "the ticket's instants"
+    )
+    return TicketError(f"{where}{exc.message}; check {check}", ticket_id=ticket_id)
 
 
 def _beyond_error(exc: Exception, ticket_id: str) -> TicketError:
@@ -264,7 +270,10 @@ def _run(
     programs = plan.programs  # one per stage, in order (indexing: zip(strict=) costs more)
     for index, stage in enumerate(policy.stages):
         program = programs[index]
-        state = program(ctx, stage.when is None or stage.when(now_env()))
+        try:
+            state = program(ctx, stage.when is None or stage.when(now_env()))
+        except InstantRangeError as exc:
+            raise exc.at_stage(stage.name) from None
         if state.clock is not None and plan.may_warn:
             started.append(index)
         states.append(state)
@@ -291,6 +300,7 @@ class _Plan:
         "_calendars",
         "_warnings",
         "conditions",
+        "counts_back",
         "ladders",
         "may_warn",
         "names",
@@ -330,6 +340,8 @@ class _Plan:
         self._calendars = tuple(calendars)
         # whether any holiday data is involved: without it, no coverage warning can arise
         self.may_warn = any(c is not None and c.holiday_years is not None for c in calendars)
+        # whether a target counts back from an event: its deadline may precede the start
+        self.counts_back = any(counts_back(stage.targets.get(priority)) for stage in policy.stages)
         # whether a stage has a condition: then any change of the ticket may matter
         self.stage_conditions = any(stage.when is not None for stage in policy.stages)
         # whether a stage, pause or step has a condition: only then are Envs built
@@ -353,6 +365,22 @@ class _Plan:
                 self._warnings.clear()  # bounded: a long-running host evaluates many days
             self._warnings[key] = found
         return found
+
+
+def _with_early_deadlines(answer: Evaluation, states: list[StageState], tz: ZoneInfo) -> Evaluation:
+    """``answer`` with a warning for each deadline counted back from an event to before
+    its stage started (the deadline stands: the stage is breached from its start)."""
+    early = []
+    for state in states:
+        resolved, clock = state.resolved, state.clock
+        if clock is None or resolved is None or resolved.fixed is None:
+            continue
+        if resolved.fixed < clock.start:
+            name, source = state.stage.name, state.target or ""
+            early.append(early_deadline(name, source, clock.start, resolved.fixed, tz))
+    if not early:
+        return answer
+    return replace(answer, warnings=(*answer.warnings, *early))
 
 
 def _plan(policy: CompiledPolicy, priority: str) -> _Plan:
@@ -422,7 +450,7 @@ def _ladders(
     """Actions due by ``at`` and not done, and the first later instant of each step."""
     due: list[tuple[int, int, int, int, Action]] = []
     upcoming: list[int] = []
-    settled: int | None = None  # after the ticket's last change, conditions are fixed
+    changes: list[int] | None = None  # when the ticket changes, in order (when needed)
     # the done keys of this ticket without its id (a suffix starts with "/"): the policy's
     # suffixes are tested against them, and a key is built only for an action
     finished: set[str] | frozenset[str] = _NOTHING
@@ -466,22 +494,14 @@ def _ladders(
                     action = make_action(step, fired, (None, when), tid + suffix, tid, tz)
                     due.append((when, stage_index, step.index, 0, action))
                 continue
-            for occurrence in occurrences(step, state):
-                n, when = occurrence
-                key = action_key(step, state, n, tid)
-                if key in done:
-                    continue  # finitely many keys are done, so this ends
-                if not fires(step, when, env_at):
-                    if settled is None:
-                        settled = max(_change_instants(inst), default=at)
-                    if when > settled:
-                        break  # nothing can make the condition hold any more
-                    continue
-                if when > at:
-                    upcoming.append(when)
-                    break
+            if changes is None and condition is not None:
+                changes = sorted(_change_instants(inst))
+            found, later = recurring(step, state, at, tid + suffix, done, env_at, changes or ())
+            for occurrence, key in found:
                 action = make_action(step, state, occurrence, key, tid, tz)
-                due.append((when, stage_index, step.index, n or 0, action))
+                due.append((occurrence[1], stage_index, step.index, occurrence[0] or 0, action))
+            if later is not None:
+                upcoming.append(later)
     if not due:
         return [], upcoming
     due.sort(key=lambda item: item[:4])
