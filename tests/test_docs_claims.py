@@ -97,18 +97,37 @@ def test_business_days_end_at_the_earliest_instant_with_their_working_time(
     policy = _BUSINESS_DAYS[days]
     office = policy.calendars["office"]
     start = local.replace(second=0, microsecond=0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    same_time = office.add_days(start, days)  # the same local time, `days` working days on
+    origin = office.next_open(start)  # days count from the first working instant
+    same_time = office.add_days(origin, days)  # the same local time, `days` working days on
     deadline = _deadline(policy, start.isoformat())
     assert deadline is not None
     budget = office.between(start, same_time)
+    assert budget > timedelta(0)  # a whole working day at least, whenever the ticket came in
     assert start <= deadline <= same_time
     assert office.between(start, deadline) == budget  # all the working time ...
-    if budget:
-        assert office.between(start, deadline - _MINUTE) < budget  # ... and no earlier
-    if office.is_open(same_time):
+    assert office.between(start, deadline - _MINUTE) < budget  # ... and no earlier
+    if office.between(same_time - _MINUTE, same_time):
         assert deadline == same_time  # inside working hours: the same local time
     else:
-        assert not office.is_open(deadline)  # outside them: a close (a day's or a break's)
+        assert not office.is_open(deadline)  # otherwise a close (a day's or a break's)
+
+
+@pytest.mark.parametrize(
+    ("created", "deadline"),
+    [
+        ("2025-10-12T04:00", "2025-10-14T18:00"),  # a Sunday night: Monday and Tuesday
+        ("2025-10-12T10:00", "2025-10-14T18:00"),  # a Sunday morning: the same two days
+        ("2025-10-11T10:00", "2025-10-14T10:00"),  # a make-up Saturday works: Mon, Tue on
+        ("2025-01-01T13:30", "2025-01-03T18:00"),  # New Year's Day: the 2nd and the 3rd
+    ],
+)
+def test_business_days_from_a_day_off_are_whole_working_days(created: str, deadline: str) -> None:
+    assert _deadline(_closure("2 business days"), created) == t(deadline)
+
+
+def test_calendar_days_from_a_day_off_count_from_the_next_opening() -> None:
+    # Sunday 04:00 + 1 day had no working time at all: breached the moment it started
+    assert _deadline(_closure("1 day"), "2025-10-12T04:00") == t("2025-10-13T18:00")
 
 
 def test_the_policy_reference_no_longer_says_business_days_keep_the_local_time() -> None:

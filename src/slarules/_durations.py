@@ -8,8 +8,8 @@ author may write:
 ``30m``, ``2h30m``, ``90s``    working time on the stage's calendar (``Duration``)
 ``PT4H``, ``P1DT2H``           ISO 8601 durations, also working time (a day is 24 hours)
 ``0m``                         due immediately
-``5 business days``            same local time, N working days later (``BusinessDays``)
-``7 days``, ``2 weeks``        same local time, N calendar days later (``CalendarDays``)
+``5 business days``            the working time of N working days (``BusinessDays``)
+``7 days``, ``2 weeks``        the working time of N calendar days (``CalendarDays``)
 ``end of business day``        the close of the working day (``EndOfBusinessDay``)
 ``next mon 12:00``             the next Monday at 12:00 local time (``NextWeekday``)
 ``3 business days before X``   counted back from event X (``Before``)
@@ -115,7 +115,8 @@ class Duration:
 
 @dataclass(frozen=True, slots=True)
 class BusinessDays:
-    """The same local time of day, ``days`` working days later."""
+    """A budget: the working time from the start (on a day off, the next opening) to the
+    same local time ``days`` working days later."""
 
     days: int
 
@@ -125,7 +126,8 @@ class BusinessDays:
 
 @dataclass(frozen=True, slots=True)
 class CalendarDays:
-    """The same local time of day, ``days`` calendar days later, whatever the calendar."""
+    """A budget: the working time from the start (outside working hours, the next opening)
+    to the same local time ``days`` calendar days later."""
 
     days: int
 

@@ -349,6 +349,13 @@ class Calendar(Explanations):
     def next_open(self, t: datetime) -> datetime:
         """``t`` itself when open, else the next opening."""
         us = to_us(t)
+        found = self._next_open_us(us)
+        return t.astimezone(self._zone) if found == us else from_us(found, self._zone)
+
+    def _next_open_us(self, us: int) -> int:
+        """``next_open`` on UTC microseconds."""
+        if self._always:
+            return us
 
         def locate(snap: Snapshot) -> int | None:
             i = bisect_right(snap.starts, us) - 1
@@ -356,8 +363,7 @@ class Calendar(Explanations):
                 return us
             return snap.starts[i + 1] if i + 1 < len(snap.starts) else None
 
-        found = FORWARD.search(self._index, us, locate)
-        return t.astimezone(self._zone) if found == us else from_us(found, self._zone)
+        return FORWARD.search(self._index, us, locate)
 
     def next_close(self, t: datetime) -> datetime | None:
         """The end of the opening that contains ``t``, or of the next one.

@@ -63,10 +63,15 @@ def resolve_target(target: CompiledTarget, start: int, events: Mapping[str, int]
         return Resolved(target.budget, None)
     cal = target.calendar
     t = target.target
-    if isinstance(t, BusinessDays):
-        return Resolved(_budget_until(cal, start, cal._add_days_us(start, t.days)), None)
-    if isinstance(t, CalendarDays):
-        return Resolved(_budget_until(cal, start, _local_days(start, t.days, cal)), None)
+    if isinstance(t, BusinessDays | CalendarDays):
+        # days are counted from the first working instant: a ticket created on a Sunday or
+        # a holiday gets whole working days, not the hours before that time of day
+        origin = cal._next_open_us(start)
+        if isinstance(t, BusinessDays):
+            anchor = cal._add_days_us(origin, t.days)
+        else:
+            anchor = _local_days(origin, t.days, cal)
+        return Resolved(_budget_until(cal, origin, anchor), None)
     if isinstance(t, EndOfBusinessDay):
         anchor = cal._end_of_day_us(start)
         return Resolved(_budget_until(cal, start, anchor), anchor)
