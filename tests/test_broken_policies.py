@@ -153,6 +153,30 @@ def test_the_error_message_lists_every_problem_one_per_line() -> None:
             "threshold-without-percent.yaml",
             "38:13: error[bad-threshold]: 80 has no unit; did you mean '80%'?",
         ),
+        (
+            "target-fractional-hours.yaml",
+            "36:38: error[bad-target]: '1.5h' is not a target; write 1h30m",
+        ),
+        (
+            "threshold-fractional-hours.yaml",
+            "40:13: error[bad-threshold]: 'breach + 1.5h' is not a ladder threshold; "
+            "write breach + 1h30m",
+        ),
+        (
+            "target-too-long.yaml",
+            "48:64: error[bad-target]: '99999999999999999999h' is too long; "
+            "the longest allowed is 999999999 days",
+        ),
+        (
+            "overnight-into-next-day.yaml",
+            "12:16: error[overlapping-hours]: 17:00-10:00 (read as overnight, to 10:00 the next "
+            "day) and 09:00-12:00 overlap",
+        ),
+        (
+            "every-too-often.yaml",
+            "53:16: error[bad-recurrence]: 'PT0.001S' is more often than once a minute; "
+            "the shortest interval is 1m",
+        ),
     ],
 )
 def test_messages_name_the_section_and_suggest_the_fix(name: str, line: str) -> None:
@@ -162,6 +186,17 @@ def test_messages_name_the_section_and_suggest_the_fix(name: str, line: str) -> 
     assert any(str(p).startswith(f"{path}:{line}") for p in info.value.problems), [
         str(p) for p in info.value.problems
     ]
+
+
+def test_a_reversed_looking_overnight_interval_warns_with_both_readings() -> None:
+    path = BROKEN / "warn-reversed-interval.yaml"
+    (warning,) = load_policy(path).warnings
+    assert str(warning) == (
+        f"{path}:12:17: warning[reversed-interval]: '18:00-09:00' is read as an overnight "
+        "shift of 15h, from 18:00 to 09:00 the next day; if 09:00-18:00 was meant, write "
+        "that; if the night shift is meant, split it at midnight (18:00-24:00, and "
+        "00:00-09:00 on the next day)"
+    )
 
 
 def test_the_same_mistakes_from_a_mapping_carry_key_paths_instead_of_lines() -> None:
@@ -188,12 +223,13 @@ def test_every_code_the_policy_pipeline_can_raise_is_documented_in_errors_md() -
     src = Path(slarules.__file__).parent
     files = [
         *(src / name for name in ("_check.py", "_shape.py", "_durations.py", "_compile.py")),
-        *(src / name for name in ("_yaml.py", "_policy.py", "_model.py")),
+        *(src / name for name in ("_yaml.py", "_policy.py", "_model.py", "_plain.py")),
         *sorted((src / "calendar").glob("*.py")),
         *sorted((src / "conditions").glob("*.py")),
     ]
     pattern = re.compile(
-        r'(?:Problem\(|PolicyError\.single\(|PydanticCustomError\()\s*"([a-z]+(?:-[a-z0-9]+)+)"'
+        r"(?:Problem\(|PolicyError\.single\(|PydanticCustomError\(|\.problem\()\s*"
+        r'"([a-z]+(?:-[a-z0-9]+)+)"'
     )
     codes = {code for path in files for code in pattern.findall(path.read_text())}
     documented = set(re.findall(r"`([a-z]+(?:-[a-z0-9]+)+)`", ERRORS_MD.read_text()))

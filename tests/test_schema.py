@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from slarules import Policy
+from slarules import Policy, PolicyError
 from slarules._policy import is_policy_file
 from slarules._schema import policy_schema, policy_test_schema
 from slarules._yaml import load_yaml
@@ -327,6 +327,41 @@ def test_spellings_the_loader_accepts_are_accepted_by_the_schema(schema: dict[st
     data, _ = load_yaml(text)
     assert Policy.from_yaml(text).version == "2025.10"
     assert _Validator(schema).errors(json.loads(json.dumps(data, default=str)), schema) == []
+
+
+@pytest.mark.parametrize(
+    ("find", "replace"),
+    [
+        ("    default: true", "    default: yes"),
+        ("    default: true", "    default: on"),
+        ("    default: true", '    default: "true"'),
+        ("    default: true", "    default: 1"),
+        ("required: true", "required: yes"),
+        ("required: true", "required: 'true'"),
+        ("slarules: 1", "slarules: true"),
+        ("slarules: 1", "slarules: 1.0"),
+        ("slarules: 1", 'slarules: "1"'),
+    ],
+)
+def test_what_the_schema_refuses_as_not_a_boolean_the_loader_refuses_too(
+    schema: dict[str, Any], find: str, replace: str
+) -> None:
+    text = (ROOT / "policies" / "after-sales-response.yaml").read_text(encoding="utf-8")
+    assert find in text
+    text = text.replace(find, replace, 1)
+    data, _ = load_yaml(text)
+    assert _Validator(schema).errors(json.loads(json.dumps(data, default=str)), schema)
+    with pytest.raises(PolicyError) as info:
+        Policy.from_yaml(text, file="p.yaml")
+    (problem,) = info.value.problems
+    line = text[: text.index(replace)].count("\n") + 1
+    assert problem.line == line
+    if replace.startswith("slarules"):
+        assert (problem.code, problem.hint) == ("bad-value", "write slarules: 1 (unquoted)")
+    else:
+        assert problem.code == "wrong-type"
+        assert "should be true or false" in problem.message
+        assert (problem.hint or "").startswith("write true or false")
 
 
 # ------------------------------------------------------------ the schema of policy test files

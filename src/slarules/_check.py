@@ -11,16 +11,23 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from ._durations import AtBreach, Duration, parse_target, parse_threshold
+from ._durations import AtBreach, Duration, format_duration, parse_target, parse_threshold
 from ._errors import PolicyError, Problem
 from ._model import PolicySpec, StepSpec, TargetSpec
-from ._suggest import did_you_mean, suggest
+from ._suggest import did_you_mean, listing, suggest
+from .calendar._hours import format_minutes, parse_interval
 
-__all__ = ["RULES", "check"]
+__all__ = ["MAX_PRIORITIES", "MAX_STAGES", "RULES", "check", "too_many"]
 
 Rule = Callable[[PolicySpec], Iterator[Problem]]
 
 BUILTIN_CALENDARS = ("24x7",)
+
+MAX_PRIORITIES = 100
+"""The most priorities a policy may list (a 10 x 10 urgency-impact matrix)."""
+MAX_STAGES = 1_000
+"""The most stages a policy may have. Each stage compiles a target per priority, so the two
+limits together bound that work (and the compiled policy) to 100,000 targets."""
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 _NAME_HINT = "use letters, digits, '_', '-' and '.', starting with a letter"
@@ -126,6 +133,7 @@ def _stage_start_differs_from_stop(spec: PolicySpec) -> Iterator[Problem]:
 
 def _calendars_resolve(spec: PolicySpec) -> Iterator[Problem]:
     names = set(spec.calendars) | set(BUILTIN_CALENDARS)
+    defined = listing(sorted(names))
 
     def bad(calendar: str | None) -> bool:
         return calendar is not None and calendar not in names
@@ -134,8 +142,7 @@ def _calendars_resolve(spec: PolicySpec) -> Iterator[Problem]:
         return Problem(
             "unknown-calendar",
             f"calendar {calendar!r} is not defined",
-            did_you_mean(calendar, names)
-            or f"define it under 'calendars' (defined: {', '.join(sorted(names))})",
+            did_you_mean(calendar, names) or f"define it under 'calendars' (defined: {defined})",
             path,
         )
 
@@ -164,26 +171,28 @@ def _reachable_priorities(spec: PolicySpec) -> list[str]:
 
 
 def _targets_cover_priorities(spec: PolicySpec) -> Iterator[Problem]:
-    ids = list(dict.fromkeys(p.id for p in spec.priorities))
+    ids = dict.fromkeys(p.id for p in spec.priorities)
+    named = listing(ids)
+    reachable = _reachable_priorities(spec)
     for name, stage in spec.stages.items():
         if not isinstance(stage.target, dict):
             continue
         meant: set[str] = set()
+        free: list[str] | None = None  # the priorities this mapping gives no target
         for prio in stage.target:
             if prio not in ids:
-                close = suggest(prio, [p for p in ids if p not in stage.target])
+                if free is None:
+                    free = [p for p in ids if p not in stage.target]
+                close = suggest(prio, free)
                 if close is not None:
                     meant.add(close)
                 yield Problem(
                     "unknown-priority",
                     f"{prio!r} is not a priority of this policy",
-                    (f"did you mean {close!r}?" if close else None)
-                    or f"priorities are: {', '.join(ids)}",
+                    (f"did you mean {close!r}?" if close else None) or f"priorities are: {named}",
                     ("stages", name, "target", prio),
                 )
-        missing = [
-            p for p in _reachable_priorities(spec) if p not in stage.target and p not in meant
-        ]
+        missing = [p for p in reachable if p not in stage.target and p not in meant]
         if missing:
             yield Problem(
                 "missing-target",
@@ -354,6 +363,47 @@ def _calendars_used(spec: PolicySpec) -> Iterator[Problem]:
             )
 
 
+LONGEST_NIGHT = 12 * 60
+"""An overnight interval longer than this (in minutes) looks like a day's hours reversed."""
+
+
+def _intervals(spec: PolicySpec) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Every ``HH:MM-HH:MM`` of every calendar, with its path."""
+    for name, calendar in spec.calendars.items():
+        base: tuple[str | int, ...] = ("calendars", name)
+        weekly = calendar.hours if isinstance(calendar.hours, dict) else {}
+        for key, texts in weekly.items():
+            for i, text in enumerate(texts):
+                yield text, (*base, "hours", key, i)
+        for day, texts in calendar.days.items():
+            for i, text in enumerate(texts):
+                yield text, (*base, "days", str(day), i)
+
+
+def _overnight_not_reversed(spec: PolicySpec) -> Iterator[Problem]:
+    """``17:00-08:00`` runs overnight; a night that long is more often ``08:00-17:00``
+    written the wrong way round. Real night shifts (``22:00-06:00``, ``20:00-08:00``) are
+    at most 12 hours and do not warn."""
+    for text, path in _intervals(spec):
+        try:
+            start, end = parse_interval(text)
+        except ValueError:
+            continue  # reported by the model
+        if end <= 1440 or end - start <= LONGEST_NIGHT:
+            continue
+        opens, closes = format_minutes(start), format_minutes(end)
+        length = format_duration(timedelta(minutes=end - start))
+        yield Problem(
+            "reversed-interval",
+            f"{text.strip()!r} is read as an overnight shift of {length}, "
+            f"from {opens} to {closes} the next day",
+            f"if {closes}-{opens} was meant, write that; if the night shift is meant, split it "
+            f"at midnight ({opens}-24:00, and 00:00-{closes} on the next day)",
+            path,
+            severity="warning",
+        )
+
+
 def _step_signature(step: StepSpec) -> tuple[object, ...]:
     trigger = step.at if step.at is not None else step.on if step.on is not None else step.every
     text = " ".join(str(trigger).lower().split())
@@ -398,6 +448,7 @@ def _steps_after_start(spec: PolicySpec) -> Iterator[Problem]:
             if isinstance(stage.target, dict)
             else {"every priority": stage.target}
         )
+        lengths: dict[str, timedelta] | None = None  # parsed once per stage, when needed
         for i, step in enumerate(stage.ladder):
             if step.at is None:
                 continue
@@ -407,11 +458,16 @@ def _steps_after_start(spec: PolicySpec) -> Iterator[Problem]:
                 continue  # reported by the compiler
             if not isinstance(threshold, AtBreach) or threshold.offset >= timedelta(0):
                 continue
+            if lengths is None:
+                lengths = {
+                    prio: length
+                    for prio, value in targets.items()
+                    if (length := _fixed_length(value)) is not None
+                }
             early = [
                 f"{prio} ({targets[prio]})"
-                for prio in targets
-                if (length := _fixed_length(targets[prio])) is not None
-                and -threshold.offset >= length
+                for prio, length in lengths.items()
+                if -threshold.offset >= length
             ]
             if early:
                 yield Problem(
@@ -441,7 +497,34 @@ RULES: tuple[Rule, ...] = (
     _calendars_used,
     _steps_not_repeated,
     _steps_after_start,
+    _overnight_not_reversed,
 )
+
+
+def too_many(spec: PolicySpec) -> list[Problem]:
+    """Priorities or stages beyond the limits: checked before anything that works per pair."""
+    found: list[Problem] = []
+    if len(spec.priorities) > MAX_PRIORITIES:
+        found.append(
+            Problem(
+                "too-many-priorities",
+                f"the policy lists {len(spec.priorities)} priorities; at most {MAX_PRIORITIES} "
+                "are allowed",
+                "priorities are levels of urgency, a handful; a ticket attribute with many "
+                "values belongs in a field and its conditions",
+                ("priorities", MAX_PRIORITIES),
+            )
+        )
+    if len(spec.stages) > MAX_STAGES:
+        found.append(
+            Problem(
+                "too-many-stages",
+                f"the policy has {len(spec.stages)} stages; at most {MAX_STAGES} are allowed",
+                "split it into several policies",
+                ("stages", list(spec.stages)[MAX_STAGES]),
+            )
+        )
+    return found
 
 
 def check(spec: PolicySpec) -> list[Problem]:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from ._check import BUILTIN_CALENDARS, check
+from ._check import BUILTIN_CALENDARS, check, too_many
 from ._compiled import (
     ActionKind,
     CompiledPolicy,
@@ -63,7 +63,10 @@ class _Problems:
             return None
 
 
-def _compile_calendars(spec: PolicySpec, problems: _Problems) -> dict[str, Calendar]:
+def _compile_calendars(
+    spec: PolicySpec, problems: _Problems
+) -> tuple[dict[str, Calendar], Calendar]:
+    """The calendars that compile, and a stand-in (24x7) for checking what uses the others."""
     calendars: dict[str, Calendar] = {}
     always = problems.attempt(
         (),
@@ -89,7 +92,10 @@ def _compile_calendars(spec: PolicySpec, problems: _Problems) -> dict[str, Calen
         )
         if compiled is not None:
             calendars[name] = compiled
-    return calendars
+    stand_in = always or compile_calendar(
+        CalendarSpec.model_validate({"hours": "24x7"}), timezone="UTC"
+    )
+    return calendars, stand_in
 
 
 def _step_id(trigger: Trigger) -> str:
@@ -116,9 +122,11 @@ class _StageCompiler:
         fields: FieldSet,
         problems: _Problems,
         locate: Locate,
+        stand_in: Calendar,
     ) -> None:
         self.spec = spec
         self.calendars = calendars
+        self.stand_in = stand_in  # for a calendar that is broken or unknown (reported)
         self.fields = fields
         self.problems = problems
         self.locate = locate
@@ -157,11 +165,11 @@ class _StageCompiler:
         line = self.locate(path)
         if value is None:
             return CompiledTarget(None, cal[1], cal[0], "none", line)
+        broken = False
         if isinstance(value, TargetSpec):
             found = self.calendar(value.calendar)
-            if found is None:
-                return "error"
-            cal, text = found, value.due
+            broken = found is None  # reported; the expression is still checked
+            cal, text = found or (value.calendar, self.stand_in), value.due
             path = (*path, "due")
         else:
             text = value
@@ -184,13 +192,14 @@ class _StageCompiler:
                 )
             )
             return "error"
-        return CompiledTarget(parsed, cal[1], cal[0], text, line)
+        return "error" if broken else CompiledTarget(parsed, cal[1], cal[0], text, line)
 
     def steps(
         self, name: str, stage: StageSpec, cal: tuple[str, Calendar]
     ) -> tuple[CompiledStep, ...]:
         out: list[CompiledStep] = []
         used: set[str] = set()
+        tried: dict[str, int] = {}
         for i, step in enumerate(stage.ladder):
             path: Path = ("stages", name, "ladder", i)
             given = [k for k in ("on", "every", "at") if getattr(step, k) is not None]
@@ -205,9 +214,10 @@ class _StageCompiler:
             if step.when is not None and when is None:
                 continue
             sid = step.id or _step_id(trigger)
-            base, n = sid, 2
+            base, n = sid, tried.get(sid, 2)
             while sid in used:
                 sid, n = f"{base}-{n}", n + 1
+            tried[base] = n  # the next repeat of this id starts counting here, not at 2
             used.add(sid)
             kind = kinds[0]
             out.append(
@@ -225,37 +235,49 @@ class _StageCompiler:
                     line=self.locate(path),
                     key_suffix=f"/{name}/{sid}",
                     repeats=isinstance(trigger, EveryInterval | EveryEndOfDay),
+                    calendar_named=step.calendar is not None,
                 )
             )
         return tuple(out)
 
+    @staticmethod
+    def _keep(
+        targets: dict[str, CompiledTarget | None], prio: str, found: CompiledTarget | str | None
+    ) -> bool:
+        """Put ``found`` in ``targets`` unless it is ``"error"``; whether it was kept."""
+        if isinstance(found, str):
+            return False
+        targets[prio] = found
+        return True
+
     def stage(self, name: str, stage: StageSpec) -> CompiledStage | None:
         base: Path = ("stages", name)
         cal = self.calendar(stage.calendar)
+        broken = cal is None  # reported; targets, steps and conditions are still checked
         if cal is None:
-            return None
-        ok = True
+            cal = (stage.calendar or "24x7", self.stand_in)
         targets: dict[str, CompiledTarget | None] = {}
-        for prio in self.priority_ids:
-            if isinstance(stage.target, dict):
-                if prio not in stage.target:
+        if isinstance(stage.target, dict):
+            by_priority = stage.target
+            ok = all(prio in by_priority for prio in self.priority_ids)
+            for prio in self.priority_ids:
+                if prio in by_priority:
+                    found = self.target(name, by_priority[prio], cal, (*base, "target", prio))
+                    ok = self._keep(targets, prio, found) and ok
+            known = set(self.priority_ids)
+            for prio, value in by_priority.items():
+                if prio not in known:  # an unknown priority (reported); its target is checked
+                    self.target(name, value, cal, (*base, "target", prio))
                     ok = False
-                    continue
-                value: str | TargetSpec | None = stage.target[prio]
-                path: Path = (*base, "target", prio)
-            else:
-                value, path = stage.target, (*base, "target")
-            compiled = self.target(name, value, cal, path)
-            if compiled == "error":
-                ok = False
-            else:
-                targets[prio] = compiled  # type: ignore[assignment]
+        else:  # one target for every priority: compiled once, the same object for each
+            found = self.target(name, stage.target, cal, (*base, "target"))
+            ok = all([self._keep(targets, prio, found) for prio in self.priority_ids] or [True])
         pause_when = self.condition(
             stage.pause.when if stage.pause else None, (*base, "pause", "when")
         )
         when = self.condition(stage.when, (*base, "when"))
         steps = self.steps(name, stage, cal)
-        if not ok:
+        if not ok or broken:
             return None
         return CompiledStage(
             name=name,
@@ -273,17 +295,17 @@ class _StageCompiler:
         )
 
 
-def _comparable(target: CompiledTarget | None) -> timedelta | None:
-    """A target's length when it can be compared without a start instant."""
+def _comparable(target: CompiledTarget | None) -> float | None:
+    """A target's length in days when it can be compared without a start instant."""
     if target is None or target.target is None:
         return None
     t = target.target
     if isinstance(t, Duration):
-        return t.delta
+        return t.delta / timedelta(days=1)
     if isinstance(t, CalendarDays):
-        return timedelta(days=t.days)
+        return float(t.days)
     if isinstance(t, BusinessDays):
-        return timedelta(days=t.days * 1.4)  # a business day spans ~1.4 calendar days
+        return t.days * 1.4  # a business day spans ~1.4 calendar days
     return None
 
 
@@ -291,7 +313,7 @@ def _ordering_warnings(
     stages: tuple[CompiledStage, ...], priority_ids: list[str]
 ) -> Iterator[Problem]:
     for stage in stages:
-        previous: tuple[str, timedelta] | None = None
+        previous: tuple[str, float] | None = None
         for prio in priority_ids:
             length = _comparable(stage.targets.get(prio))
             if length is None:
@@ -327,12 +349,15 @@ def compile_policy(
     spec: PolicySpec, *, content_hash: str, file: str | None, locate: Locate
 ) -> CompiledPolicy:
     """Compile ``spec``; raise one ``PolicyError`` holding every error found."""
+    limits = too_many(spec)
+    if limits:  # every further check works per stage and priority
+        raise PolicyError(limits, file=file)
     problems = _Problems()
     found = check(spec)
     problems.items.extend(p for p in found if p.severity == "error")
     warnings = [p for p in found if p.severity == "warning"]
 
-    calendars = _compile_calendars(spec, problems)
+    calendars, stand_in = _compile_calendars(spec, problems)
     fields, field_problems = FieldSet.compile_partial(spec.fields)
     problems.items.extend(p.rebased(("fields",)) for p in field_problems)
     priorities: list[CompiledPriority] = []
@@ -354,7 +379,7 @@ def compile_policy(
                 locate(("priorities", i)),
             )
         )
-    compiler = _StageCompiler(spec, calendars, fields, problems, locate)
+    compiler = _StageCompiler(spec, calendars, fields, problems, locate, stand_in)
     stages = []
     for name, stage_spec in spec.stages.items():
         compiled = compiler.stage(name, stage_spec)

@@ -94,6 +94,7 @@ class CompiledStep:
     line: int | None = None
     key_suffix: str = ""  # "/<stage>/<step>": an action key is the ticket id plus this
     repeats: bool = False  # an ``every`` step
+    calendar_named: bool = False  # the step names its ``calendar`` (else: the target's)
 
 
 @dataclass(frozen=True, slots=True)

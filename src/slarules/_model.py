@@ -7,6 +7,7 @@ are assembled here into ``PolicySpec``. Unknown keys are rejected everywhere.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -16,12 +17,14 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictBool,
     Tag,
     WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from ._durations import show
 from ._report_spec import ReportSpec
 from .calendar import CalendarSpec
 from .conditions import FieldSpec
@@ -51,6 +54,18 @@ def _listify(value: Any) -> Any:
     """Accept a single role or channel where a list is expected."""
     if isinstance(value, str):
         return [value]
+    return value
+
+
+def _format_version(value: Any) -> Any:
+    """``slarules: 1`` exactly: ``true``, ``1.0`` and ``"1"`` are not the format version 1."""
+    if isinstance(value, bool | float | str):
+        shown = str(value).lower() if isinstance(value, bool) else show(value)
+        raise PydanticCustomError(
+            "bad-value",
+            "{message}",
+            {"message": f"{shown} is not a format version; write slarules: 1 (unquoted)"},
+        )
     return value
 
 
@@ -99,7 +114,7 @@ class PrioritySpec(_Spec):
         description="The condition a ticket must meet to get this priority. Not on the default.",
         examples=[{"level": "urgent"}, {"any": [{"level": "urgent"}, {"customer_grade": "vip"}]}],
     )
-    default: bool = Field(
+    default: StrictBool = Field(
         False,
         description="The priority of tickets no other level matches. Exactly one, the last.",
         examples=[True],
@@ -141,6 +156,16 @@ class TargetSpec(_Spec):
     )
 
 
+def _number(value: int | float) -> str | None:
+    """A number as an author would write it (``4``, ``1.5``), or ``None`` for one no unit
+    makes a duration: infinite, not a number, or of more than 15 digits."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if abs(value) >= 10**15:
+        return None
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _target_text(value: Any) -> Any:
     """A target written as a number, a boolean or nothing gets a message that says what to write."""
     if value is None:
@@ -159,10 +184,17 @@ def _target_text(value: Any) -> Any:
             {"message": f"{str(value).lower()} is not a target; write a duration such as 4h"},
         )
     if isinstance(value, int | float):
+        number = _number(value)
+        if number is None:
+            raise PydanticCustomError(
+                "bad-target",
+                "{message}",
+                {"message": f"{show(value)} is not a target; write a duration such as 4h"},
+            )
         raise PydanticCustomError(
             "bad-target",
             "{message}",
-            {"message": f"{value:g} has no unit; did you mean '{value:g}m' or '{value:g}h'?"},
+            {"message": f"{number} has no unit; did you mean '{number}m' or '{number}h'?"},
         )
     return value
 
@@ -208,11 +240,13 @@ StageTarget = Annotated[
 def _threshold_text(value: Any) -> Any:
     """``at: 80`` (a forgotten ``%``) gets a message that says what to write."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise PydanticCustomError(
-            "bad-threshold",
-            "{message}",
-            {"message": f"{value:g} has no unit; did you mean '{value:g}%'?"},
+        number = _number(value)
+        message = (
+            f"{show(value)} is not a ladder threshold; write e.g. 80% or breach"
+            if number is None
+            else f"{number} has no unit; did you mean '{number}%'?"
         )
+        raise PydanticCustomError("bad-threshold", "{message}", {"message": message})
     return value
 
 
@@ -247,7 +281,10 @@ class StepSpec(_Spec):
     )
     calendar: str | None = Field(
         None,
-        description="The calendar for 'breach + 4h' and 'every' (default: the stage's).",
+        description=(
+            "The calendar for 'breach + 4h' and 'every' (default: the calendar of the "
+            "target the step measures)."
+        ),
         examples=["office"],
     )
     when: ConditionData | None = Field(
@@ -364,7 +401,9 @@ class PriorityChangeSpec(_Spec):
 class PolicySpec(_Spec):
     """One SLA policy file."""
 
-    slarules: Literal[1] = Field(description="The file format version. Write 1.", examples=[1])
+    slarules: Annotated[Literal[1], BeforeValidator(_format_version)] = Field(
+        description="The file format version. Write 1.", examples=[1]
+    )
     id: str = Field(description="The policy's id.", examples=["after-sales-response"])
     version: Annotated[
         str, BeforeValidator(_as_text), WithJsonSchema({"type": ["string", "number"]})

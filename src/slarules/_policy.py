@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -22,7 +21,10 @@ from ._compile import compile_policy
 from ._compiled import CompiledPolicy
 from ._errors import PolicyError, Problem, UsageError
 from ._model import PolicySpec
+from ._plain import plain_copy
+from ._repair import repaired, repaired_again
 from ._shape import validate_shape
+from ._suggest import suggestion_budget
 from ._yaml import SourceMap, load_yaml
 from .calendar import Calendar
 from .engine import Evaluation, Explanation, Ticket, TimelineEntry, as_ticket
@@ -30,7 +32,14 @@ from .engine import explain as _explain
 from .engine import timeline as _timeline
 from .engine._evaluate import run as _run
 
-__all__ = ["POLICY_SUFFIXES", "Policy", "load_policies", "load_policy", "read_source"]
+__all__ = [
+    "POLICY_SUFFIXES",
+    "Policy",
+    "duplicate_id",
+    "load_policies",
+    "load_policy",
+    "read_source",
+]
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -86,31 +95,32 @@ class Policy:
             # a document with nothing in it (an empty file) has no marks: point at its start
             return [p if p.line is not None else replace(p, line=1, column=1) for p in located]
 
-        try:
-            spec = validate_shape(PolicySpec, data)
-        except PolicyError as exc:
-            found = _and_meaning(exc.problems, data, content_hash, file, locate)
-            raise PolicyError(_in_file_order(placed(found)), file=file) from None
-        try:
-            compiled = compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
-        except PolicyError as exc:
-            raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
-        compiled = _with_warnings(compiled, placed(compiled.warnings))
-        self = object.__new__(cls)
-        object.__setattr__(self, "_compiled", compiled)
-        object.__setattr__(self, "_source", source)
-        object.__setattr__(self, "_data", data if source is None else None)
-        object.__setattr__(self, "_source_map", source_map)
-        object.__setattr__(self, "_spec", spec)
-        if spec.report is not None:
-            # the report section names fields and a condition: check them now, not at report time
-            from .report._measures import measures_for
-
+        with suggestion_budget():  # did-you-mean work is capped for the whole policy
             try:
-                measures_for(self)
+                spec = validate_shape(PolicySpec, data)
+            except PolicyError as exc:
+                found = _and_meaning(exc.problems, data, content_hash, file, locate)
+                raise PolicyError(_in_file_order(placed(found)), file=file) from None
+            try:
+                compiled = compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
             except PolicyError as exc:
                 raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
-        return self
+            compiled = _with_warnings(compiled, placed(compiled.warnings))
+            self = object.__new__(cls)
+            object.__setattr__(self, "_compiled", compiled)
+            object.__setattr__(self, "_source", source)
+            object.__setattr__(self, "_data", data if source is None else None)
+            object.__setattr__(self, "_source_map", source_map)
+            object.__setattr__(self, "_spec", spec)
+            if spec.report is not None:
+                # the report section names fields and a condition: check them now, not later
+                from .report._measures import measures_for
+
+                try:
+                    measures_for(self)
+                except PolicyError as exc:
+                    raise PolicyError(_in_file_order(placed(exc.problems)), file=file) from None
+            return self
 
     @classmethod
     def from_yaml(cls, text: str | bytes, *, file: str | None = None) -> Policy:
@@ -127,8 +137,14 @@ class Policy:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Policy:
-        """Compile a policy from a mapping of the same shape as the YAML file."""
-        canonical = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        """Compile a policy from a mapping of the same shape as the YAML file.
+
+        Keys may be strings or what the YAML loader yields (``datetime.date`` keys under
+        ``days:``); the loader's limits hold (nesting, size), and a value that contains
+        itself is refused, each as a ``PolicyError`` naming the path.
+        """
+        plain = plain_copy(data, file=file)
+        canonical = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
         digest = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         return cls._build(data, source=None, source_map=None, file=file, content_hash=digest)
 
@@ -242,11 +258,13 @@ class Policy:
 
     def evaluate(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Evaluation:
         """Evaluate ``ticket`` at the aware instant ``at``. Pure: no I/O, no clock."""
-        return _run(self._compiled, as_ticket(ticket), at)[0]
+        if not isinstance(ticket, Ticket):  # a mapping: hints for its instants use our zone
+            ticket = as_ticket(ticket, self._compiled.timezone)
+        return _run(self._compiled, ticket, at)[0]
 
     def explain(self, ticket: Ticket | Mapping[str, Any], *, at: datetime) -> Explanation:
         """The evaluation at ``at`` with the reasons behind the priority and each deadline."""
-        return _explain(self._compiled, as_ticket(ticket), at)
+        return _explain(self._compiled, as_ticket(ticket, self._compiled.timezone), at)
 
     def timeline(
         self,
@@ -257,7 +275,9 @@ class Policy:
     ) -> tuple[TimelineEntry, ...]:
         """What changes, and when, from ``since`` (default: the first event) to ``until``,
         if nothing else happens to the ticket and every action is applied when due."""
-        return _timeline(self._compiled, as_ticket(ticket), until=until, since=since)
+        return _timeline(
+            self._compiled, as_ticket(ticket, self._compiled.timezone), until=until, since=since
+        )
 
 
 def _and_meaning(
@@ -267,47 +287,31 @@ def _and_meaning(
     file: str | None,
     locate: Callable[[tuple[str | int, ...]], int | None],
 ) -> tuple[Problem, ...]:
-    """Shape problems plus the meaning problems of the rest, when the shape problems are
-    only unknown keys: a misspelt key should not hide an unknown calendar elsewhere."""
-    if not all(p.code == "unknown-key" for p in shape):
-        return shape
-    # read each misspelt key as the key it was meant to be (or drop it), then check the rest
-    fixes = {p.path: _MEANT.match(p.hint or "") for p in shape}
-    pruned = _without(data, {path: m.group(1) if m else None for path, m in fixes.items()})
-    try:
-        spec = PolicySpec.model_validate(pruned)
-        compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
-    except PolicyError as exc:
-        # a dropped key may be what a problem of its section is about: report only the key
-        dropped = [path[:-1] for path, m in fixes.items() if m is None]
-        meaning = [p for p in exc.problems if not any(p.path[: len(d)] == d for d in dropped)]
-        return (*shape, *meaning)
-    except ValueError:  # pydantic's ValidationError: the pruned file still has shape problems
+    """Shape problems plus the meaning problems of the rest: a missing ``version`` or a
+    misspelt key must not hide an unknown calendar, a bad target or a bad step elsewhere.
+
+    Each broken part gets a stand-in (``_repair``); what the rest then shows is reported
+    unless it can be about a stand-in.
+    """
+    repair = repaired(data, shape)
+    for _ in range(_REPAIR_ROUNDS):
+        if repair is None:
+            return shape
+        try:
+            spec = validate_shape(PolicySpec, repair.data)
+        except PolicyError as exc:  # a stand-in uncovered more (a union's other branch)
+            if not repaired_again(repair, exc.problems):
+                return shape
+            continue
+        try:
+            compile_policy(spec, content_hash=content_hash, file=file, locate=locate)
+        except PolicyError as exc:
+            return (*shape, *repair.kept(exc.problems))
         return shape
     return shape
 
 
-_MEANT = re.compile(r"^did you mean '([^']+)'\?$")
-
-
-def _without(
-    data: Any, fixes: Mapping[tuple[str | int, ...], str | None], here: tuple[str | int, ...] = ()
-) -> Any:
-    """A copy of ``data`` with the keys at ``fixes`` renamed (or dropped, for ``None``)."""
-    if isinstance(data, dict):
-        out: dict[Any, Any] = {}
-        for k, v in data.items():
-            path = (*here, str(k))
-            key: Any = k
-            if path in fixes:
-                if fixes[path] is None or fixes[path] in data:
-                    continue
-                key = fixes[path]
-            out[key] = _without(v, fixes, path)
-        return out
-    if isinstance(data, list):
-        return [_without(v, fixes, (*here, i)) for i, v in enumerate(data)]
-    return data
+_REPAIR_ROUNDS = 3
 
 
 def _version_as_written(data: Any, source: str, source_map: SourceMap) -> Any:
@@ -332,7 +336,10 @@ def _version_as_written(data: Any, source: str, source_map: SourceMap) -> Any:
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     """Problems sorted by position, each once (an aliased block is compiled where it is used,
     but its mistakes are written in one place)."""
-    unique = {(p.file, p.line, p.column, p.code, p.message): p for p in problems}
+    unique = {
+        (p.file, p.line, p.column, p.code, p.message) if p.line is not None else p: p
+        for p in problems
+    }  # without lines (a mapping), problems at different paths stay apart
     return sorted(unique.values(), key=lambda p: (p.line is None, p.line or 0, p.column or 0))
 
 
@@ -382,6 +389,28 @@ def is_policy_file(path: Path) -> bool:
     return name.endswith(POLICY_SUFFIXES) and not name.endswith((".test.yaml", ".test.yml"))
 
 
+def duplicate_id(policy: Policy, seen: dict[str, Policy]) -> Problem | None:
+    """The ``duplicate-id`` problem of ``policy`` (at its ``id:`` line) when a policy in
+    ``seen`` has its id; otherwise ``None``, and ``policy`` is added to ``seen``.
+
+    ``load_policies`` and ``slarules validate FOLDER`` both use it, so validate refuses
+    exactly what a host loading the folder would.
+    """
+    first = seen.get(policy.id)
+    if first is None:
+        seen[policy.id] = policy
+        return None
+    problem = Problem(
+        "duplicate-id",
+        f"policy id {policy.id!r} is also used by {first.file}",
+        "give each policy its own id",
+        ("id",),
+        file=policy.file,
+    )
+    marks = policy._source_map
+    return marks.locate(problem) if marks is not None else problem
+
+
 def load_policies(folder: str | os.PathLike[str]) -> dict[str, Policy]:
     """Load every policy under ``folder`` (recursively), by id.
 
@@ -399,18 +428,9 @@ def load_policies(folder: str | os.PathLike[str]) -> dict[str, Policy]:
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
-        if policy.id in policies:
-            problems.append(
-                Problem(
-                    "duplicate-id",
-                    f"policy id {policy.id!r} is also used by {policies[policy.id].file}",
-                    "give each policy its own id",
-                    ("id",),
-                    file=str(path),
-                )
-            )
-            continue
-        policies[policy.id] = policy
+        twin = duplicate_id(policy, policies)
+        if twin is not None:
+            problems.append(twin)
     if problems:
         raise PolicyError(problems)
     return policies

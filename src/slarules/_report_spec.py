@@ -166,3 +166,10 @@ class ReportSpec(_Spec):
         description="Fields to break the report down by when no --by is given.",
         examples=[["channel"]],
     )
+    headline: list[str] | None = Field(
+        None,
+        description="The stages whose median and 90th percentile business time the headline "
+        "shows, in this order. Default: every stage with a target for some priority; stages "
+        "only tracked (target none for every priority) are left out.",
+        examples=[["first_response", "closure"]],
+    )

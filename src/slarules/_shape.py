@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import pydantic
 from pydantic import BaseModel
 
+from ._durations import show
 from ._errors import Path, PolicyError, Problem, format_path
 from ._suggest import did_you_mean, suggest
 
@@ -167,6 +168,12 @@ def _wrong_type(kind: str, loc: Path, got: Any) -> tuple[str, str | None] | None
         hint = "write 'name:' keys under it, not '- ' items"
     elif expected == "text" and isinstance(got, int | float) and not isinstance(got, bool):
         hint = f"quote it: '{got}'"
+    elif expected == "text" and isinstance(got, list):
+        one = len(got) == 1 and isinstance(got[0], str)
+        short = one and len(got[0]) <= 40
+        hint = f"write it without the brackets: {got[0]}" if short else "write a single value"
+    elif expected == "true or false":
+        hint = "write true or false, unquoted (yes, on and quoted 'true' are text)"
     elif expected.startswith("a date") and isinstance(got, str):
         hint = "write a date as YYYY-MM-DD, e.g. 2025-12-27"
     elif expected == "a mapping of settings" and isinstance(got, str):
@@ -205,8 +212,30 @@ def _unknown_key(model: type[BaseModel], loc: Path, path: Path) -> Problem:
     return Problem("unknown-key", f"{key!r} is not a {noun or 'known setting here'}", hint, path)
 
 
+def _key_problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem | None:
+    """A mapping key of the wrong kind: ``5:`` for a stage name, ``7:`` among settings."""
+    raw = tuple(err["loc"])
+    if err["type"] == "invalid_key" and raw:  # a key of a settings mapping that is not text
+        loc = (*_clean_loc(raw[:-1]), str(raw[-1]))
+        return _unknown_key(model, loc, (*prefix, *loc))
+    if not raw or raw[-1] != "[key]":
+        return None
+    loc = _clean_loc(raw[:-1])
+    loc = (*loc[:-1], str(loc[-1])) if loc else loc  # paths name keys as text (SourceMap)
+    key = err.get("input")
+    expected = _EXPECTED.get(err["type"], "text")
+    hint = "write a date as YYYY-MM-DD, e.g. 2025-12-31" if expected.startswith("a date") else None
+    if expected == "text" and isinstance(key, int | float) and not isinstance(key, bool):
+        hint = f"quote it: '{key}'"
+    message = f"the key {show(key)} in {_name(loc[:-1])!r} should be {expected}"
+    return Problem("wrong-type", message, hint, (*prefix, *loc))
+
+
 def _problem(model: type[BaseModel], err: Any, prefix: Path) -> Problem:
     kind = err["type"]
+    keyed = _key_problem(model, err, prefix)
+    if keyed is not None:
+        return keyed
     loc = _clean_loc(tuple(err["loc"]))
     path = (*prefix, *loc)
     where = loc[-1] if loc else "value"
@@ -274,15 +303,13 @@ def _problems(model: type[BaseModel], errors: list[Any], prefix: Path) -> list[P
     """One problem per error, in order, without duplicates, and without a missing key
     that a misspelt key beside it already explains (``contry`` for ``country``)."""
     misspelt = _misspelt(model, errors)
-    out: list[Problem] = []
+    out: dict[Problem, None] = {}  # in order, each once (a list's `in` made this quadratic)
     for err in errors:
         loc = _clean_loc(tuple(err["loc"]))
         if err["type"] == "missing" and loc and (loc[:-1], str(loc[-1])) in misspelt:
             continue
-        problem = _problem(model, err, prefix)
-        if problem not in out:
-            out.append(problem)
-    return out
+        out.setdefault(_problem(model, err, prefix))
+    return list(out)
 
 
 def validate_shape(model: type[M], data: Any, *, prefix: Path = ()) -> M:

@@ -237,7 +237,10 @@ def _short(tag: str) -> str:
 
 # ------------------------------------------------------------------------ building
 
-_MAX_PROBLEMS: Final = 100
+MAX_PROBLEMS: Final = 100
+"""The most problems one file reports; then ``too-many-problems``."""
+MAX_DEPTH: Final = 64
+"""How deep mappings and lists may nest, aliases expanded (``too-deep``)."""
 
 
 class _Fatal(Exception):
@@ -332,7 +335,7 @@ class _Builder:
         if fatal:
             raise _Fatal(found)
         self.problems.append(found)
-        if len(self.problems) >= _MAX_PROBLEMS:
+        if len(self.problems) >= MAX_PROBLEMS:
             raise _Fatal(
                 Problem(
                     "too-many-problems",
@@ -736,14 +739,23 @@ def _decode(text: str | bytes, file: str, max_bytes: int) -> str:
             except UnicodeDecodeError as exc:
                 raise _not_utf8(file, data, exc.start) from None
     if too_large:
+        head = (
+            text[: max_bytes + 1].encode("utf-8", "surrogatepass")
+            if isinstance(text, str)
+            else bytes(text[: max_bytes + 1])
+        )[:max_bytes]
+        line_start = head.rfind(b"\n") + 1
+        column = len(head[line_start:].decode("utf-8", "ignore")) + 1  # a cut character counts
         raise PolicyError(
             [
                 Problem(
                     "file-too-large",
-                    f"the YAML is larger than {max_bytes} bytes",
+                    f"the YAML is larger than {max_bytes} bytes: the limit is crossed here",
                     "split it into smaller files, or raise max_bytes",
                     (),
                     file,
+                    head.count(b"\n") + 1,
+                    column,
                 )
             ],
             file=file,
@@ -780,7 +792,7 @@ def load_yaml(
     file: str = "<string>",
     max_bytes: int = 1 << 20,
     max_alias_nodes: int = 10_000,
-    max_depth: int = 64,
+    max_depth: int = MAX_DEPTH,
 ) -> tuple[Any, SourceMap]:
     """Load one YAML document safely; return its plain data and where each value was written.
 
@@ -807,7 +819,7 @@ def load_yaml_documents(
     file: str = "<string>",
     max_bytes: int = 1 << 20,
     max_alias_nodes: int = 10_000,
-    max_depth: int = 64,
+    max_depth: int = MAX_DEPTH,
 ) -> list[tuple[Any, SourceMap]]:
     """Load every document of a ``---``-separated stream, like :func:`load_yaml` does one.
 

@@ -67,7 +67,9 @@ BAD_POLICIES: dict[str, Maker] = {
     "unknown-key": _file("unknown.yaml", SMALL.replace("stages:", "stagez:").encode()),
     "a-list": _file("list.yaml", b"- slarules: 1\n"),
     "deep": _file("deep.yaml", SMALL.encode() + b"x: " + b"[" * 5000 + b"\n"),
-    "huge-duration": _file("huge.yaml", SMALL.replace("urgent: 1h", "urgent: 9" * 60 + "h").encode()),
+    "huge-duration": _file(
+        "huge.yaml", SMALL.replace("urgent: 1h", "urgent: 9" * 60 + "h").encode()
+    ),
     "too-large": _file("large.yaml", SMALL.encode() + b"# " + b"x" * (1 << 20) + b"\n"),
 }
 
@@ -198,7 +200,7 @@ def test_bad_tickets_are_messages_for_every_verb(
 
 @pytest.mark.parametrize("case", sorted(BAD_INSTANTS))
 @pytest.mark.parametrize(
-    "verb, option",
+    ("verb", "option"),
     [
         ("evaluate", "--at"),
         ("evaluate-o", "--at"),

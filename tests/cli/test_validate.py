@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from slarules import PolicyError, load_policies, load_policy
+
 from .helpers import BROKEN, ROOT, SMALL, Run
 
 TAGET = BROKEN / "stage-key-misspelt.yaml"
@@ -58,10 +62,50 @@ def test_a_folder_is_searched_for_policies(run: Run) -> None:
     result = run("validate", BROKEN)
     files = sorted(BROKEN.glob("*.yaml"))
     warned = [p for p in files if p.read_text().startswith("# warn:")]
+    # the loadable files share a few ids; as in load_policies, only the first of each is valid
+    valid = len({load_policy(p).id for p in warned})
+    assert 1 <= valid < len(warned)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1].startswith(
-        f"{len(files)} policies checked: {len(warned)} valid, {len(files) - len(warned)} invalid"
+        f"{len(files)} policies checked: {valid} valid, {len(files) - valid} invalid"
     )
+    assert result.stdout.count("error[duplicate-id]: policy id") == len(warned) - valid
+
+
+def test_two_policies_with_one_id_in_a_folder_are_refused_as_load_policies_refuses_them(
+    run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "a.yaml").write_text(SMALL)
+    (tmp_path / "b.yaml").write_text(SMALL)
+    result = run("validate", tmp_path)
+    assert result.exit_code == 1
+    b = tmp_path / "b.yaml"
+    assert result.stdout.splitlines() == [
+        f"{b}:2:5: error[duplicate-id]: policy id 'small' is also used by {tmp_path / 'a.yaml'}; "
+        "give each policy its own id",
+        "2 policies checked: 1 valid, 1 invalid (1 error, 0 warnings)",
+    ]
+    with pytest.raises(PolicyError) as info:
+        load_policies(tmp_path)
+    assert [str(p) for p in info.value.problems] == [result.stdout.splitlines()[0]]
+
+
+def test_policies_named_one_by_one_may_share_an_id(run: Run, tmp_path: Path) -> None:
+    # a host loads such files one by one (load_policy), as diff compares two versions
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "small.yaml").write_text(SMALL)
+    (tmp_path / "new.yaml").write_text(SMALL)
+    result = run("validate", tmp_path / "old" / "small.yaml", tmp_path / "new.yaml")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("2 policies checked: 2 valid, 0 invalid (0 errors, 0 warnings)\n")
+
+
+def test_two_folders_are_each_checked_for_their_own_ids(run: Run, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "small.yaml").write_text(SMALL)
+    assert run("validate", tmp_path / "one", tmp_path / "two").exit_code == 0
+    assert run("validate", tmp_path).exit_code == 1
 
 
 def test_policy_test_files_in_a_folder_are_not_validated_as_policies(
@@ -208,3 +252,39 @@ def test_help_names_the_exit_codes(run: Run) -> None:
     result = run("validate", "--help")
     assert result.exit_code == 0
     assert "0 all valid, 1 problems found, 2 usage error" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("target-too-long.yaml", "bad-target"),
+        ("every-too-often.yaml", "bad-recurrence"),
+        ("condition-priority-as-list.yaml", "operator-type-mismatch"),
+        ("priority-default-yes.yaml", "wrong-type"),
+        ("version-missing-and-later-mistakes.yaml", "bad-threshold"),
+    ],
+)
+def test_what_crashed_or_hid_problems_is_reported_without_a_traceback(
+    run: Run, name: str, code: str
+) -> None:
+    result = run("validate", BROKEN / name)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error[{code}]" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_a_huge_number_in_every_kind_of_duration_is_an_error_naming_the_limit(
+    run: Run, tmp_path: Path
+) -> None:
+    huge = "99999999999999999999"
+    text = SMALL.replace(
+        "target: {urgent: 1h, routine: 4h}",
+        f"target: {{urgent: {huge}h, routine: {huge} business days}}",
+    )
+    text = text.replace("      - at: breach", f"      - at: breach + {huge}h")
+    path = tmp_path / "huge.yaml"
+    path.write_text(text)
+    result = run("validate", path)
+    assert result.exit_code == 1
+    assert result.stdout.count("the longest allowed is 999999999 days") == 3, result.stdout

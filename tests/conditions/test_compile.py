@@ -123,6 +123,29 @@ def test_priority_builtin_orders_by_urgency_first_listed_highest(
     assert cond(raw)(env(priority=priority)) is expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "path"),
+    [
+        ({"priority": {"eq": ["urgent"]}}, ("priority", "eq")),
+        ({"priority": {"ne": {"a": 1}}}, ("priority", "ne")),
+        ({"priority": {"in": [["urgent"]]}}, ("priority", "in")),
+        ({"priority": {"gte": ["important"]}}, ("priority", "gte")),
+        ({"priority": {"between": [["routine"], "urgent"]}}, ("priority", "between")),
+        ({"priority": [{"a": 1}]}, ("priority",)),
+        ({"priority": {"eq": None}}, ("priority", "eq")),
+        ({"status": {"eq": ["open"]}}, ("status", "eq")),
+        ({"status": {"in": [{"a": 1}]}}, ("status", "in")),
+    ],
+)
+def test_a_list_or_mapping_as_a_priority_or_status_operand_is_a_type_mismatch(
+    raw: Any, path: tuple[str, ...]
+) -> None:
+    for statuses in (None, ["open", "closed"]):
+        problem = only_problem(raw, statuses=statuses)
+        assert (problem.code, problem.path) == ("operator-type-mismatch", path)
+        assert "single value" in problem.message or "null" in problem.message
+
+
 def test_bare_priority_is_the_builtin_and_fields_priority_the_ticket_field() -> None:
     c = cond({"priority": "urgent", "fields.priority": 3})
     assert c(env({"priority": 3}, priority="urgent")) is True

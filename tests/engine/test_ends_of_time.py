@@ -100,8 +100,8 @@ def test_a_ticket_instant_before_business_calendars_begin_is_a_ticket_error() ->
             _ticket("routine", "0002-06-01T00:00Z"), at=datetime(2025, 6, 2, tzinfo=UTC)
         )
     assert str(info.value) == (
-        "ticket 'T-1': 0002-06-01T00:00:00+00:00 falls outside the years 3 to 9996 that "
-        "business calendars cover; check the ticket's instants"
+        "ticket 'T-1': stage 'response': 0002-06-01T00:00:00+00:00 falls outside the years "
+        "3 to 9996 that business calendars cover; check the ticket's instants"
     )
 
 
@@ -131,8 +131,8 @@ def test_bulk_evaluation_names_the_ticket_beyond_business_calendars() -> None:
     result = evaluate_batch(OFFICE, table, at, errors="collect")
     assert result.errors.column("ticket_id").to_pylist() == ["T-1"]
     assert result.errors.column("error").to_pylist() == [
-        "ticket 'T-1': 0002-06-01T00:00:00+00:00 falls outside the years 3 to 9996 that "
-        "business calendars cover; check the ticket's instants"
+        "ticket 'T-1': stage 'response': 0002-06-01T00:00:00+00:00 falls outside the years "
+        "3 to 9996 that business calendars cover; check the ticket's instants"
     ]
     assert result.stages.column("ticket_id").to_pylist() == ["T-2"]
 
@@ -149,3 +149,75 @@ def test_collecting_bad_tickets_still_raises_a_mistaken_at() -> None:
         evaluate_batch(OFFICE, table, at, errors="collect")
     with pytest.raises(UsageError, match=r"^at: 9998-01-01T00:00:00"):
         list(evaluate_records(OFFICE, records_from_arrow(table), at, errors="collect"))
+
+
+def _office(target: str, *ladder: dict[str, Any]) -> Policy:
+    return make_policy(
+        stage_response={
+            "start": "created",
+            "stop": "responded",
+            "calendar": "office",
+            "target": {"urgent": target, "routine": target},
+            "ladder": list(ladder),
+        },
+    )
+
+
+LATE = datetime(9996, 12, 31, 9, tzinfo=UTC)
+BEYOND = (
+    "would lie beyond the end of 9997, the last year business calendars reach; check the "
+    "ticket's instants and the policy's targets"
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "ladder", "what"),
+    [
+        ("5000h", (), "the instant 208d8h of working time after 9996-01-02T08:00:00+00:00"),
+        ("600 business days", (), "the working day 600 days after 9996-01-02"),
+        (
+            "4h",
+            ({"at": "breach + 5000h", "notify": ["x"]},),
+            "the instant 208d8h of working time after 9996-01-03T03:00:00+00:00",
+        ),
+        (
+            "4h",
+            ({"every": "5000h", "notify": ["x"]},),
+            "the instant 208d8h of working time after 9996-01-02T08:00:00+00:00",
+        ),
+    ],
+)
+def test_an_answer_beyond_the_last_year_is_a_ticket_error_naming_the_stage(
+    target: str, ladder: tuple[dict[str, Any], ...], what: str
+) -> None:
+    with pytest.raises(TicketError) as info:
+        _office(target, *ladder).evaluate(_ticket("urgent", "9996-01-02T08:00Z"), at=LATE)
+    assert str(info.value) == f"ticket 'T-1': stage 'response': {what} {BEYOND}"
+    assert info.value.ticket_id == "T-1"
+
+
+def test_bulk_evaluation_collects_an_answer_beyond_the_last_year_and_goes_on() -> None:
+    pa = pytest.importorskip("pyarrow")
+    from slarules.batch import evaluate_batch
+
+    created = datetime(9996, 1, 2, 8, tzinfo=UTC)
+    rows = [
+        {"id": f"T-{i}", "fields": {"level": level}, "events": {"created": created}}
+        for i, level in enumerate(["routine", "urgent"], start=1)
+    ]
+    table = pa.Table.from_pylist(rows)
+    policy = make_policy(
+        stage_response={
+            "start": "created",
+            "stop": "responded",
+            "calendar": "office",
+            "target": {"urgent": "4h", "routine": "5000h"},
+        },
+    )
+    result = evaluate_batch(policy, table, LATE, errors="collect")
+    assert result.errors.column("ticket_id").to_pylist() == ["T-1"]
+    [message] = result.errors.column("error").to_pylist()
+    assert message.startswith("ticket 'T-1': stage 'response': the instant 208d8h of working")
+    assert result.stages.column("ticket_id").to_pylist() == ["T-2"]
+    with pytest.raises(TicketError, match=r"^row 1: ticket 'T-1': stage 'response': the instant"):
+        evaluate_batch(policy, table, LATE, errors="raise")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slarules import ActionKind
-from tests.builders import make_policy, stage, t, ticket
+from tests.builders import BASE, make_policy, stage, t, ticket
 
 WARN = {"at": "80%", "notify": ["assignee"]}
 BREACH = {"at": "breach", "notify": ["supervisor"], "via": ["sms"]}
@@ -87,6 +87,52 @@ def test_breach_plus_business_hours_counts_on_the_step_calendar() -> None:
     # breach Thu 18:00; four office hours later: Fri 09:00-12:00 + 13:30-14:30
     ev = policy.evaluate(ticket(created="2025-10-09T10:00"), at=t("2025-10-10T15:00"))
     assert [a.due_at for a in ev.actions] == [t("2025-10-10T14:30")]
+
+
+def _p1_on_another_calendar(*steps: dict[str, object]):  # type: ignore[no-untyped-def]
+    """An office-hours stage whose urgent target counts round the clock (issue 16.1)."""
+    return make_policy(
+        calendars={**BASE["calendars"], "always": {"hours": "24x7"}},
+        stage_response=stage(
+            calendar="office",
+            target={"urgent": {"due": "4h", "calendar": "always"}, "routine": "4h"},
+            ladder=list(steps),
+        ),
+    )
+
+
+def test_breach_plus_an_offset_counts_on_the_calendar_of_the_target_it_measures() -> None:
+    policy = _p1_on_another_calendar(
+        {"id": "head", "at": "breach + 1h", "escalate": ["head_of_it"]}
+    )
+    # Saturday 09:00, four hours round the clock: breached 13:00, an hour later 14:00
+    # (not Monday 09:00, an office hour after the breach)
+    ev = policy.evaluate(ticket(created="2025-10-18T09:00"), at=t("2025-10-18T14:00"))
+    [action] = ev.actions
+    assert action.due_at == t("2025-10-18T14:00")
+    assert "1h past its deadline (2025-10-18 13:00)" in action.reason
+
+
+def test_every_counts_on_the_calendar_of_the_target_it_measures() -> None:
+    policy = _p1_on_another_calendar({"id": "update", "every": "1h", "notify": ["customer"]})
+    ev = policy.evaluate(ticket(created="2025-10-18T09:00"), at=t("2025-10-18T11:30"))
+    assert [a.due_at for a in ev.actions] == [t("2025-10-18T10:00"), t("2025-10-18T11:00")]
+    assert ev.next_evaluation_at == t("2025-10-18T12:00")
+
+
+def test_a_step_that_names_its_calendar_counts_on_it_whatever_the_target() -> None:
+    policy = _p1_on_another_calendar(
+        {"id": "head", "at": "breach + 1h", "calendar": "office", "escalate": ["head_of_it"]},
+        {"id": "update", "every": "1h", "calendar": "office", "notify": ["customer"]},
+    )
+    tk = ticket(created="2025-10-18T09:00")
+    ev = policy.evaluate(tk, at=t("2025-10-20T10:00"))  # Monday
+    # Saturday and Sunday are closed: the first office hour after 09:00 (and after the
+    # breach at 13:00) ends Monday 10:00
+    assert [(a.step, a.due_at) for a in ev.actions] == [
+        ("head", t("2025-10-20T10:00")),
+        ("update", t("2025-10-20T10:00")),
+    ]
 
 
 def test_a_step_before_the_breach() -> None:

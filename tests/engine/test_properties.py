@@ -67,7 +67,8 @@ def tickets(draw: st.DrawFn) -> dict[str, Any]:
     statuses = []
     cursor = created - timedelta(minutes=draw(st.integers(0, 120)))
     for _ in range(draw(st.integers(0, 4))):
-        cursor += timedelta(minutes=draw(st.integers(1, 60 * 24 * 3)))
+        # a gap of 0: two changes at one instant (the later one given is in force)
+        cursor += timedelta(minutes=draw(st.one_of(st.just(0), st.integers(1, 60 * 24 * 3))))
         statuses.append(
             {"at": cursor.isoformat(), "status": draw(st.sampled_from(["waiting", "open"]))}
         )
@@ -186,3 +187,23 @@ def test_on_a_24x7_calendar_the_deadline_is_start_plus_target_plus_time_paused(
         if since >= r.deadline:
             break
     assert r.deadline == r.started_at + target + paused
+
+
+@settings(max_examples=150, deadline=None)
+@given(tickets(), instants(), st.integers(0, 60 * 24 * 3), st.sampled_from(["waiting", "open"]))
+def test_a_status_that_lasts_no_time_changes_nothing(
+    ticket: dict[str, Any], at: datetime, later: int, detour: str
+) -> None:
+    """A change undone at the same instant (``waiting``, then back, both at 01:55) is no
+    change: the evaluation, and when it next changes, are as without it."""
+    when = at + timedelta(minutes=later)
+    statuses = ticket["statuses"]
+    i = sum(1 for s in statuses if datetime.fromisoformat(s["at"]) <= when)
+    if i == 0:
+        return  # before the first change there is no status to come back to
+    back = statuses[i - 1]["status"]
+    pair = [{"at": when.isoformat(), "status": detour}, {"at": when.isoformat(), "status": back}]
+    with_detour = dict(ticket, statuses=[*statuses[:i], *pair, *statuses[i:]])
+    plain, detoured = POLICY.evaluate(ticket, at=at), POLICY.evaluate(with_detour, at=at)
+    assert observable(detoured) == observable(plain)
+    assert detoured.next_evaluation_at == plain.next_evaluation_at

@@ -242,3 +242,113 @@ def test_a_test_file_must_be_a_mapping_with_cases(write_test: WriteTest) -> None
 def test_an_unreadable_test_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         load_test_file(tmp_path / "none.test.yaml")
+
+
+# ----------------------------------------------------- every problem at once, in line order
+
+
+def test_shape_problems_and_unknown_names_are_reported_together_in_line_order(
+    write_test: WriteTest,
+) -> None:
+    path = write_test(
+        """\
+        cases:
+          - name: a stage name misspelt
+            ticket: {fields: {level: urgent}, events: {created: 2025-10-09T14:30:00+08:00}}
+            at: 2025-10-09T14:30:00+08:00
+            expect:
+              stages:
+                respons: {status: running}
+          - name: a key misspelt
+            ticket: {fields: {level: urgent}, events: {created: 2025-10-09T14:30:00+08:00}}
+            at: 2025-10-09T14:30:00+08:00
+            expect:
+              priorty: urgent
+          - name: a step misspelt, in a case with an unknown key of its own
+            ticket: {fields: {level: urgent}, events: {created: 2025-10-09T14:30:00+08:00}}
+            at: 2025-10-09T14:30:00+08:00
+            expect:
+              actions:
+                - {stage: response, step: warning}
+              breaches: [respnse]
+            notes: this key does not exist
+        """
+    )
+    found = [(p.split(": error[")[0], p.split("[")[1].split("]")[0]) for p in problems(path)]
+    assert found == [
+        (f"{path}:7:9", "unknown-stage"),
+        (f"{path}:12:7", "unknown-key"),
+        (f"{path}:18:35", "unknown-step"),
+        (f"{path}:19:17", "unknown-stage"),
+        (f"{path}:20:5", "unknown-key"),
+    ]
+
+
+def test_problems_are_in_line_order_whatever_order_the_keys_are_written_in(
+    write_test: WriteTest,
+) -> None:
+    # `expect` before `at`: the shape check meets `at` first, the file has `expect` first
+    path = write_test(
+        """\
+        cases:
+          - name: keys in another order
+            ticket: {fields: {level: urgent}, events: {created: 2025-10-09T14:30:00+08:00}}
+            expect:
+              stages: {response: {statu: running}}
+            at: 2025-10-09T14:30:00
+        """
+    )
+    lines = [int(p.split(":")[1]) for p in problems(path)]
+    assert lines == [5, 6]
+
+
+def test_a_case_missing_a_required_key_still_has_its_names_checked(
+    write_test: WriteTest,
+) -> None:
+    path = write_test(
+        """\
+        cases:
+          - name: no instant
+            ticket: {fields: {level: urgent}, events: {created: 2025-10-09T14:30:00+08:00}}
+            expect: {priority: urgnt}
+        """
+    )
+    found = problems(path)
+    assert [p.split("[")[1].split("]")[0] for p in found] == ["missing-key", "unknown-priority"]
+
+
+def test_an_invalid_policy_is_reported_with_the_test_files_own_problems(
+    write_test: WriteTest, tmp_path: Path
+) -> None:
+    (tmp_path / "mini.yaml").write_text("slarules: 1\nid: mini\n", encoding="utf-8")
+    path = write_test(GOOD.replace("expect: {priority: routine}", "expect: {prio: routine}"))
+    found = problems(path)
+    assert found[0].startswith(f"{path}:18:")
+    assert "'prio'" in found[0]
+    assert found[1:]
+    assert all(p.startswith(str(tmp_path / "mini.yaml")) for p in found[1:])
+
+
+def test_a_naive_instant_is_hinted_with_the_policys_own_offset(
+    write_test: WriteTest, tmp_path: Path
+) -> None:
+    from .conftest import POLICY
+
+    berlin = POLICY.replace("timezone: Asia/Shanghai", "timezone: Europe/Berlin")
+    (tmp_path / "mini.yaml").write_text(berlin.replace("{country: CN}", "{country: DE}"))
+    path = write_test(
+        """\
+        cases:
+          - name: summer and winter
+            ticket: {fields: {level: urgent}, events: {created: 2025-10-09T14:30:00+02:00}}
+            at: 2025-10-09T14:30:00
+            expect:
+              next_evaluation_at: 2025-11-09T14:30:00
+        """
+    )
+    assert [p.split(": error[bad-value]: ")[1] for p in problems(path)] == [
+        "2025-10-09T14:30:00 has no UTC offset; write it with one, "
+        "e.g. 2025-10-09T14:30:00+02:00 (Europe/Berlin)",
+        "2025-11-09T14:30:00 has no UTC offset; write it with one, "
+        "e.g. 2025-11-09T14:30:00+01:00 (Europe/Berlin)",
+    ]

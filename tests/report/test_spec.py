@@ -141,3 +141,18 @@ def test_a_report_field_that_is_not_declared_is_an_error_when_the_policy_loads()
     assert problem.code == "unknown-field"
     assert problem.hint == "did you mean 'satisfaction_score'?"
     assert problem.line is not None
+
+
+def test_the_report_section_of_docs_report_md_loads_on_the_bundled_policy() -> None:
+    import re
+
+    from slarules.report import measures_for as measures
+
+    doc = Path("docs/report.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", doc, re.DOTALL) if "report:" in b)
+    section = block[block.index("report:") :]
+    text = Path("policies/after-sales-response.yaml").read_text(encoding="utf-8")
+    policy = Policy.from_yaml(text[: text.index("\nreport:") + 1] + section)
+    m = measures(policy)
+    assert m.headline == ("first_response", "closure")
+    assert m.by == ("channel",)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from ._days import DayPlan
 from ._describe import describe
 from ._direction import BACKWARD, FORWARD, Direction
 from ._explain import Explanations
-from ._index import MAX_IDLE_YEARS, IntervalIndex, Snapshot, year_of
+from ._index import MAX_IDLE_YEARS, IntervalIndex, Snapshot, Summary, shown, year_of, year_start
 from ._localtime import EPOCH, from_us, to_us, wall_to_us
 from ._spec import CalendarSpec
 
@@ -30,6 +30,19 @@ def _micros(delta: timedelta) -> int:
         return delta // _US
     except TypeError:
         raise UsageError(f"the duration must be a timedelta, not {type(delta).__name__}") from None
+
+
+def _work(summary: Summary) -> int:
+    return summary.work
+
+
+def _closes(summary: Summary) -> int:
+    return summary.closes
+
+
+def _closes_before(snap: Snapshot, us: int) -> int:
+    """Closes of working days before ``us`` in ``snap`` (a running count, as ``worked``)."""
+    return bisect_left(snap.day_closes, us)
 
 
 def _rebuild(spec: CalendarSpec, timezone: str | None) -> Calendar:
@@ -254,9 +267,56 @@ class Calendar(Explanations):
         if self._always:
             return b - a
         snap = self._index.around(a)
-        if not snap.safe_lo <= b < snap.safe_hi:
-            snap = self._covering(min(a, b), max(a, b))
-        return snap.worked(b) - snap.worked(a)
+        if snap.safe_lo <= b < snap.safe_hi:
+            return snap.worked(b) - snap.worked(a)
+        lo, hi = (a, b) if a <= b else (b, a)
+        worked = self._span_us(lo, hi, _work, Snapshot.worked)
+        return worked if a <= b else -worked
+
+    def _span_us(
+        self,
+        lo: int,
+        hi: int,
+        size: Callable[[Summary], int],
+        count: Callable[[Snapshot, int], int],
+    ) -> int:
+        """``count(snap, hi) - count(snap, lo)`` for a running count (working time, closes)
+        over ``[lo, hi)``: in one snapshot when one holds both, else the ends of the span in
+        their own snapshots and the whole UTC years between them by ``size``."""
+        index = self._index
+        snap = index.spanning(lo, hi)
+        if snap is not None:
+            return count(snap, hi) - count(snap, lo)
+        first, last = year_of(lo), year_of(hi)
+        head = index.around(lo)
+        total = count(head, year_start(first + 1)) - count(head, lo)
+        for year in range(first + 1, last):
+            total += size(index.summary(year))
+        tail = index.around(hi)
+        return total + count(tail, hi) - count(tail, year_start(last))
+
+    def _closes_us(self, a: int, b: int) -> int:
+        """How many working days close in ``(a, b]`` (their distinct last closes, as
+        ``end_of_day`` gives them); 0 when ``b <= a``."""
+        if b <= a:
+            return 0
+        return self._span_us(a + 1, b + 1, _closes, _closes_before)
+
+    def _nth_close_us(self, us: int, n: int) -> int:
+        """The ``n``-th (> 0) close of a working day after ``us``: ``end_of_day`` applied
+        ``n`` times."""
+        index = self._index
+        snap = index.around(us)
+        closes = snap.day_closes
+        i = bisect_right(closes, us) + n - 1
+        if i < len(closes):
+            return closes[i]
+        year = year_of(us)
+        rem = n + bisect_right(closes, us) - bisect_left(closes, year_start(year))
+        what = f"the close of the working day {n:,} days after {shown(us)}"
+        year, rem = FORWARD.count_years(index, year, rem, lambda y: index.summary(y).closes, what)
+        closes = index.covering(year - 1, year + 1).day_closes
+        return closes[bisect_left(closes, year_start(year)) + rem - 1]
 
     def _add_days_us(self, us: int, n: int) -> int:
         """``add_days`` on UTC microseconds."""
@@ -289,6 +349,13 @@ class Calendar(Explanations):
     def next_open(self, t: datetime) -> datetime:
         """``t`` itself when open, else the next opening."""
         us = to_us(t)
+        found = self._next_open_us(us)
+        return t.astimezone(self._zone) if found == us else from_us(found, self._zone)
+
+    def _next_open_us(self, us: int) -> int:
+        """``next_open`` on UTC microseconds."""
+        if self._always:
+            return us
 
         def locate(snap: Snapshot) -> int | None:
             i = bisect_right(snap.starts, us) - 1
@@ -296,8 +363,7 @@ class Calendar(Explanations):
                 return us
             return snap.starts[i + 1] if i + 1 < len(snap.starts) else None
 
-        found = FORWARD.search(self._index, us, locate)
-        return t.astimezone(self._zone) if found == us else from_us(found, self._zone)
+        return FORWARD.search(self._index, us, locate)
 
     def next_close(self, t: datetime) -> datetime | None:
         """The end of the opening that contains ``t``, or of the next one.
@@ -318,7 +384,7 @@ class Calendar(Explanations):
                     return from_us(snap.ends[i], self._zone)
             if snap.last_year - year >= MAX_IDLE_YEARS:
                 return None
-            snap = self._index.grow(snap, 1)
+            snap = self._index.grow(snap, 1, f"the next close after {shown(us)}")
 
     def end_of_day(self, t: datetime) -> datetime:
         """The close of the working day that contains ``t``, or of the next working day.

@@ -40,6 +40,28 @@ class DayPlan:
             return self.week.regular
         return self.week.days[day.weekday()]
 
+    def exceptions(self, year: int) -> dict[int, tuple[Span, ...]]:
+        """The spans of the dates of ``year`` that do not work their weekday's hours, by
+        ordinal (what ``spans`` answers for them; every other date works its weekday's)."""
+        holidays = self.holidays.year(year)
+        dates = {*holidays.closed, *holidays.workdays}
+        dates.update(d for d in self.workdays if d.year == year)
+        dates.update(d for d in self.overrides if d.year == year)
+        week = self.week.days
+        out: dict[int, tuple[Span, ...]] = {}
+        for day in dates:
+            if day.year == year:
+                spans = self.spans(day)
+                if spans != week[day.weekday()]:
+                    out[day.toordinal()] = spans
+        return out
+
+    def dated_years(self) -> frozenset[int]:
+        """The years of the dates the calendar names itself (workdays, dated hours, closed
+        dates): they do not follow the weekly pattern and the holiday rules alone."""
+        dates = [*self.workdays, *self.overrides, *self.holidays.extra]
+        return frozenset(d.year for d in dates)
+
     def holiday_name(self, day: date) -> str | None:
         """The name of the holiday that closes ``day``, if a holiday is in effect."""
         if day in self.overrides or day in self.workdays:

@@ -1,8 +1,10 @@
 """Walking business time forwards or backwards: one algorithm, two directions.
 
-``Direction`` holds the algorithm (look in the compiled snapshot; if the answer lies beyond
-it, grow the index that way and look again). ``Forward`` and ``Backward`` supply only the
-comparisons: which binary search finds the answer and which way to grow.
+``Direction`` holds the algorithm: look in the snapshot around the start; if the answer
+lies beyond it, count whole UTC years with ``IntervalIndex.summary`` (a lookup each for
+years that repeat, see ``_index``) until the year that holds the answer, and look in the
+snapshot around that year. ``Forward`` and ``Backward`` supply only the comparisons: which
+binary search finds the answer, and which edge of a year comes first.
 """
 
 from __future__ import annotations
@@ -10,14 +12,27 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from datetime import date, timedelta
 
-from slarules._errors import CalendarError
+from slarules._durations import format_duration
+from slarules._errors import CalendarError, Problem
 
-from ._index import MAX_IDLE_YEARS, IntervalIndex, Snapshot, year_of
+from ._index import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_IDLE_YEARS,
+    IntervalIndex,
+    Snapshot,
+    beyond,
+    shown,
+    year_of,
+    year_start,
+)
 
 __all__ = ["BACKWARD", "FORWARD", "Backward", "Direction", "Forward"]
 
 _Locate = Callable[[Snapshot], "int | None"]
+_US = timedelta(microseconds=1)
 
 
 class Direction(ABC):
@@ -31,20 +46,31 @@ class Direction(ABC):
         snap = index.snapshot
         if snap is None or not snap.safe_lo <= us < snap.safe_hi:
             snap = index.around(us)
-        while True:
-            found = self.locate_work(snap, us, amount)
-            if found is not None:
-                return found
-            snap = self.grow(index, snap, us, _per_year(snap), amount)
+        found = self.locate_work(snap, us, amount)
+        if found is not None:
+            return found
+        # the work from the first edge of us's year, then whole years
+        year = year_of(us)
+        rem = amount + self.worked_since_edge(snap, us, year)
+        what = (
+            f"the instant {format_duration(amount * _US)} of working time {self.word} {shown(us)}"
+        )
+        year, rem = self.count_years(index, year, rem, lambda y: index.summary(y).work, what)
+        return self.land_work(index.covering(year - 1, year + 1), year, rem)
 
     def nth_day(self, index: IntervalIndex, us: int, day_ord: int, n: int) -> int:
         """The ordinal of the ``n``-th (> 0) working day after (or before) ``day_ord``."""
         snap = index.around(us)
-        while True:
-            found = self.locate_day(snap, day_ord, n)
-            if found is not None:
-                return found
-            snap = self.grow(index, snap, us, _days_per_year(snap), n)
+        found = self.locate_day(snap, day_ord, n)
+        if found is not None:
+            return found
+        year = date.fromordinal(day_ord).year
+        days = [ord_ for ord_, _ in index.year_days(year)]
+        rem = n + self.days_since_edge(days, day_ord)
+        what = f"the working day {n:,} days {self.word} {date.fromordinal(day_ord)}"
+        year, rem = self.count_years(index, year, rem, lambda y: index.summary(y).days, what)
+        days = [ord_ for ord_, _ in index.year_days(year)]
+        return self.land_day(days, rem)
 
     def search(self, index: IntervalIndex, us: int, locate: _Locate) -> int:
         """Run ``locate`` on snapshots grown a year at a time in this direction until it
@@ -54,34 +80,81 @@ class Direction(ABC):
             found = locate(snap)
             if found is not None:
                 return found
-            snap = self.grow(index, snap, us, 0.0, 0)
+            if self.idle(snap) >= MAX_IDLE_YEARS:
+                raise _no_working_time(self.word, us)
+            snap = index.grow(snap, self.sign, f"the next working time {self.word} {shown(us)}")
 
-    def grow(
-        self, index: IntervalIndex, snap: Snapshot, us: int, rate: float, need: int
-    ) -> Snapshot:
-        """``snap`` grown by the years ``need`` should take at ``rate`` per year (at least
-        one); a ``CalendarError`` once ``MAX_IDLE_YEARS`` have passed without work."""
-        if self.idle(snap) >= MAX_IDLE_YEARS:
-            raise CalendarError.single(
-                "no-working-time",
-                f"the calendar has no working time in the {MAX_IDLE_YEARS} years "
-                f"{self.word} {year_of(us)}, so the answer cannot be found",
-                hint="give it weekly hours, or fewer closed dates",
-            )
-        years = max(1, min(50, int(need / rate) + 1)) if rate > 0 else 1
-        return index.grow(snap, self.sign * years)
+    def count_years(
+        self, index: IntervalIndex, year: int, rem: int, size: Callable[[int], int], what: str
+    ) -> tuple[int, int]:
+        """From ``year`` on in this direction, the first year whose ``size`` reaches ``rem``
+        (> 0), and what is left of ``rem`` at its first edge. ``what`` names the answer in
+        the error if the years run out; a ``CalendarError`` after ``MAX_IDLE_YEARS`` years
+        without any."""
+        idle = 0
+        sign = self.sign
+        while True:
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise beyond(what, sign)
+            found = size(year)
+            if found >= rem:
+                return year, rem
+            if found:
+                idle = 0
+            else:
+                idle += 1
+                if idle >= MAX_IDLE_YEARS:
+                    raise _no_working_time(self.word, year_start(year))
+            rem -= found
+            year += sign
 
     @abstractmethod
     def locate_work(self, snap: Snapshot, us: int, amount: int) -> int | None:
         """The instant ``amount`` of work away from ``us``, if inside ``snap``."""
 
     @abstractmethod
+    def worked_since_edge(self, snap: Snapshot, us: int, year: int) -> int:
+        """The working time between the edge of ``year`` this direction starts from (the
+        start of the year going forward) and ``us`` (in ``year``)."""
+
+    @abstractmethod
+    def land_work(self, snap: Snapshot, year: int, rem: int) -> int:
+        """The instant ``rem`` (> 0, at most the year's work) of working time from the
+        first edge of ``year`` (``snap`` holds the year and its neighbours)."""
+
+    @abstractmethod
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
         """The ordinal ``n`` working days away from ``day_ord``, if inside ``snap``."""
 
     @abstractmethod
+    def days_since_edge(self, days: list[int], day_ord: int) -> int:
+        """Working days (``days``, of ``day_ord``'s year) from the first edge of the year
+        up to ``day_ord`` itself."""
+
+    @abstractmethod
+    def land_day(self, days: list[int], rem: int) -> int:
+        """The ``rem``-th working day of a year (``days``) from its first edge."""
+
+    @abstractmethod
     def idle(self, snap: Snapshot) -> int:
         """Years without work at the edge of ``snap`` in this direction."""
+
+
+def _no_working_time(word: str, us: int) -> CalendarError:
+    return CalendarError(
+        [
+            Problem(
+                "no-working-time",
+                f"the calendar has no working time in the {MAX_IDLE_YEARS} years "
+                f"{word} {_utc_year(us)}, so the answer cannot be found",
+                "give it weekly hours, or fewer closed dates",
+            )
+        ]
+    )
+
+
+def _utc_year(us: int) -> int:
+    return date.fromordinal(719163 + us // 86_400_000_000).year
 
 
 class Forward(Direction):
@@ -104,9 +177,23 @@ class Forward(Direction):
             return None
         return base[j] + target
 
+    def worked_since_edge(self, snap: Snapshot, us: int, year: int) -> int:
+        return snap.worked(us) - snap.worked(year_start(year))
+
+    def land_work(self, snap: Snapshot, year: int, rem: int) -> int:
+        target = snap.worked(year_start(year)) + rem
+        j = bisect_left(snap.cumend, target)
+        return snap.base[j] + target
+
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
         i = bisect_right(snap.day_ords, day_ord) + n - 1
         return snap.day_ords[i] if i < len(snap.day_ords) else None
+
+    def days_since_edge(self, days: list[int], day_ord: int) -> int:
+        return bisect_right(days, day_ord)
+
+    def land_day(self, days: list[int], rem: int) -> int:
+        return days[rem - 1]
 
     def idle(self, snap: Snapshot) -> int:
         return snap.idle_after()
@@ -125,21 +212,25 @@ class Backward(Direction):
         # the last interval that starts with at most the target worked (so: an opening)
         return snap.base[bisect_right(snap.cum, target) - 1] + target
 
+    def worked_since_edge(self, snap: Snapshot, us: int, year: int) -> int:
+        return snap.worked(year_start(year + 1)) - snap.worked(us)
+
+    def land_work(self, snap: Snapshot, year: int, rem: int) -> int:
+        target = snap.worked(year_start(year + 1)) - rem
+        return snap.base[bisect_right(snap.cum, target) - 1] + target
+
     def locate_day(self, snap: Snapshot, day_ord: int, n: int) -> int | None:
         i = bisect_left(snap.day_ords, day_ord) - n
         return snap.day_ords[i] if i >= 0 else None
 
+    def days_since_edge(self, days: list[int], day_ord: int) -> int:
+        return len(days) - bisect_left(days, day_ord)
+
+    def land_day(self, days: list[int], rem: int) -> int:
+        return days[len(days) - rem]
+
     def idle(self, snap: Snapshot) -> int:
         return snap.idle_before()
-
-
-def _per_year(snap: Snapshot) -> float:
-    total = snap.cumend[-1] if snap.cumend else 0
-    return total / (snap.last_year - snap.first_year + 1)
-
-
-def _days_per_year(snap: Snapshot) -> float:
-    return len(snap.day_ords) / (snap.last_year - snap.first_year + 1)
 
 
 FORWARD = Forward()

@@ -51,7 +51,7 @@ class HolidaySource:
             return found
         closed: dict[date, str] = {d: "holiday" for d in self.extra if d.year == year}
         workdays: frozenset[date] = frozenset()
-        if self.country is not None:
+        if self.country is not None and _within(year, _data_years(self.country)):
             data = _country(self.country, self.subdivision, year)
             closed.update(
                 (d, str(name)) for d, name in data.items() if d.year == year and d not in self.extra
@@ -71,6 +71,14 @@ class HolidaySource:
         """First and last year the installed data covers for the country."""
         assert self.country is not None
         return _coverage(self.country)
+
+    @property
+    def data_years(self) -> tuple[int, int] | None:
+        """First and last year for which the ``holidays`` package has any holidays of the
+        country (``None`` without a country); outside them it has none."""
+        if self.country is None:
+            return None
+        return _data_years(self.country)
 
     def covered(self, year: int) -> bool:
         """Whether the installed data knows this year's holidays (always, without a country)."""
@@ -100,6 +108,10 @@ class HolidaySource:
         )
 
 
+def _within(year: int, years: tuple[int, int]) -> bool:
+    return years[0] <= year <= years[1]  # outside them the package has nothing (no call)
+
+
 def _country(country: str, subdivision: str | None, year: int) -> Any:
     return holidays_pkg.country_holidays(country, subdiv=subdivision, years=year)
 
@@ -118,6 +130,12 @@ def _substituted_years(country: str) -> frozenset[int]:
             if isinstance(year, int) and any(len(row) >= 4 for row in entries):
                 years.add(year)
     return frozenset(years)
+
+
+@cache
+def _data_years(country: str) -> tuple[int, int]:
+    instance = holidays_pkg.country_holidays(country)
+    return int(instance.start_year), int(instance.end_year)
 
 
 @cache

@@ -8,13 +8,27 @@ twice (fall back) resolve to their first occurrence.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
+from importlib import import_module
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slarules._errors import UsageError
 
-__all__ = ["EPOCH", "from_us", "local_date", "showable", "to_us", "wall_to_us"]
+__all__ = [
+    "EPOCH",
+    "Transitions",
+    "from_us",
+    "local_date",
+    "showable",
+    "to_us",
+    "transitions",
+    "wall_to_us",
+]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -122,3 +136,77 @@ def wall_to_us(day: date, minutes: int, zone: ZoneInfo, seconds: int = 0, micros
 
 def _offset(seconds: int, zone: ZoneInfo) -> timedelta | None:
     return (EPOCH + timedelta(seconds=seconds)).astimezone(zone).utcoffset()
+
+
+_DAY_US = 86_400_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Transitions:
+    """Where a zone's UTC offset may change, as the tz database file it was read from says.
+
+    ``explicit``: the instants (UTC µs, ascending) the file lists; before the first the zone
+    keeps one fixed offset, after the last it follows ``rule``, a yearly rule that depends
+    only on the year's calendar (its leap day and the weekday of 1 January), or a fixed
+    offset (``rule`` is ``None``). ``rule(year)`` gives the rule's two changes of that year
+    within a day (the file states them in local time).
+    """
+
+    explicit: tuple[int, ...]
+    rule: Callable[[int], tuple[float, float]] | None
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        """The UTC years of the first and last explicit transitions (``None``: none)."""
+        if not self.explicit:
+            return None
+        first, last = self.explicit[0], self.explicit[-1]
+        return _utc_year(first), _utc_year(last)
+
+    def near(self, year: int) -> list[int]:
+        """Instants (UTC µs, ascending) at or near which the offset may change in the
+        years ``year - 1`` to ``year + 1``: every change, and possibly some that are not."""
+        lo = (date(max(year - 1, 1), 1, 1).toordinal() - 719_163 - 2) * _DAY_US
+        hi = (date(min(year + 2, 9999), 1, 1).toordinal() - 719_163 + 2) * _DAY_US
+        explicit = self.explicit
+        found = list(explicit[bisect_left(explicit, lo) : bisect_left(explicit, hi)])
+        if self.rule is not None:
+            for y in range(max(year - 1, 1), min(year + 1, 9999) + 1):
+                found.extend(int(s * _SECOND) for s in self.rule(y))
+            found.sort()
+        return found
+
+
+def _utc_year(us: int) -> int:
+    return date.fromordinal(719_163 + us // _DAY_US).year
+
+
+@cache
+def _transitions(key: str) -> Transitions | None:
+    try:  # the reference implementation, which shows its data
+        pure: Any = import_module("zoneinfo._zoneinfo").ZoneInfo.no_cache(key)
+        explicit = tuple(int(s) * _SECOND for s in pure._trans_utc)
+        rule = getattr(pure._tz_after, "transitions", None)
+        offsets = [tti.utcoff for tti in pure._ttinfos]
+        zone = ZoneInfo(key)
+        # the same file as ``zone``? its offset after each transition is the one listed
+        same = all(
+            from_us(us, zone).utcoffset() == offset
+            for us, offset in zip(explicit, offsets, strict=True)
+        )
+    except Exception:  # any surprise: go without them (exact, only slower)
+        return None
+    return Transitions(explicit, rule) if same else None
+
+
+def transitions(zone: tzinfo) -> Transitions | None:
+    """The ``Transitions`` of a ``ZoneInfo`` named by its key, else ``None`` (unknown).
+
+    Read from zoneinfo's pure-Python reader, which loads the same file as the zone itself;
+    the offsets it lists are checked against the zone's. Without them a calendar still
+    answers exactly, only slower (see ``IntervalIndex``).
+    """
+    key = getattr(zone, "key", None)
+    if not isinstance(zone, ZoneInfo) or not isinstance(key, str):
+        return None
+    return _transitions(key)

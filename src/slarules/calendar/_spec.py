@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from ._hours import parse_interval
 
@@ -115,3 +124,21 @@ class CalendarSpec(BaseModel):
         description="What this calendar is, for people reading the policy.",
         json_schema_extra={"examples": ["Shanghai office hours"]},
     )
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _one_key_per_date(cls, value: Any) -> Any:
+        """``date(2025, 12, 31)`` and ``"2025-12-31"`` are one date: refuse both, never
+        keep one silently (a mapping built in Python can hold both)."""
+        if isinstance(value, dict):
+            seen: set[str] = set()
+            for key in value:
+                text = str(key)
+                if text in seen:
+                    raise PydanticCustomError(
+                        "duplicate-key",
+                        "{message}",
+                        {"message": f"the date {text} is given twice; keep one of them"},
+                    )
+                seen.add(text)
+        return value

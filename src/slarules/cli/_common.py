@@ -67,7 +67,10 @@ def parse_instant(
             f"{option} {value!r} is not an ISO 8601 instant; write e.g. 2025-10-09T14:30:00+08:00"
         ) from None
     if parsed.tzinfo is None:
-        raise InputError(f"{option} {value!r} has no UTC offset; add one, e.g. +08:00 or Z")
+        raise InputError(
+            f"{option} {value!r} has no UTC offset; add the one it is meant in, "
+            f"{value}+HH:MM, or {value}Z for UTC"
+        )
     return check_showable(parsed, value, option, zones)
 
 

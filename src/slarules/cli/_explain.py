@@ -9,6 +9,7 @@ import click
 
 from slarules._errors import TicketError
 from slarules.engine import as_ticket
+from slarules.engine._evaluation import describe_action
 
 from ._common import (
     EXIT_FAILED,
@@ -48,7 +49,8 @@ def explain(
     policy = load_policy_or_exit(policy_path)
     at = parse_instant(at_text, zones=[policy.timezone]) or datetime.now(UTC)
     try:
-        explanation = policy.explain(as_ticket(pick_ticket(ticket_path, ticket_id)), at=at)  # type: ignore[arg-type]
+        ticket = as_ticket(pick_ticket(ticket_path, ticket_id), policy.timezone)  # type: ignore[arg-type]
+        explanation = policy.explain(ticket, at=at)
     except TicketError as exc:
         click.echo(f"{ticket_path}: error: {exc}", err=True)
         raise SystemExit(EXIT_FAILED) from None
@@ -61,8 +63,6 @@ def explain(
     if ev.actions:
         click.echo("\nActions due:")
         for action in ev.actions:
-            click.echo(
-                f"  {action.key}: {action.kind.value} {', '.join(action.to)} — {action.reason}"
-            )
+            click.echo(f"  {action.key}: {describe_action(action)} — {action.reason}")
     if ev.next_evaluation_at is not None:
         click.echo(f"\nNext change: {ev.next_evaluation_at.isoformat()}")

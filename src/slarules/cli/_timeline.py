@@ -36,7 +36,7 @@ def timeline(
     since = parse_instant(since_text, "--since", zones=zones)
     until = parse_instant(until_text, "--until", zones=zones)
     try:
-        ticket = as_ticket(pick_ticket(ticket_path, ticket_id))  # type: ignore[arg-type]
+        ticket = as_ticket(pick_ticket(ticket_path, ticket_id), policy.timezone)  # type: ignore[arg-type]
         start = since or min(
             [*ticket.events.values(), *(s.at for s in ticket.statuses)], default=None
         )

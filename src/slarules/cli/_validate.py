@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
 from slarules._errors import PolicyError, Problem, UsageError
-from slarules._policy import load_policy
+from slarules._policy import Policy, duplicate_id, load_policy
 
 from ._common import (
     EXIT_FAILED,
@@ -30,25 +31,30 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool) -> None:
 
     Exit status: 0 all valid, 1 problems found, 2 usage error or unreadable path.
     """
-    files = expand_paths(paths)
-    if not files:
+    # a folder is checked as load_policies() loads it: one id per policy in it
+    groups = [(Path(raw).is_dir(), expand_paths([raw])) for raw in paths]
+    if not any(files for _, files in groups):
         raise InputError(f"no policy files (*.yaml) found in {', '.join(paths)}")
     today = datetime.now(UTC)  # the edge may read the clock: for holiday-coverage warnings
     results: list[tuple[str, list[Problem]]] = []
-    for path in files:
-        try:
-            policy = load_policy(path)
-        except UsageError as exc:
-            raise InputError(str(exc)) from None
-        except PolicyError as exc:
-            results.append((str(path), list(exc.problems)))
-            continue
-        warnings = list(policy.warnings)
-        warnings.extend(
-            Problem("holidays-not-covered", w, None, file=str(path), severity="warning")
-            for w in policy.coverage_warnings(today)
-        )
-        results.append((str(path), warnings))
+    for is_folder, files in groups:
+        ids: dict[str, Policy] = {}
+        for path in files:
+            try:
+                policy = load_policy(path)
+            except UsageError as exc:
+                raise InputError(str(exc)) from None
+            except PolicyError as exc:
+                results.append((str(path), list(exc.problems)))
+                continue
+            twin = duplicate_id(policy, ids) if is_folder else None
+            problems = [twin] if twin is not None else []
+            problems.extend(policy.warnings)
+            problems.extend(
+                Problem("holidays-not-covered", w, None, file=str(path), severity="warning")
+                for w in policy.coverage_warnings(today)
+            )
+            results.append((str(path), problems))
     errors = sum(1 for _, ps in results for p in ps if p.severity == "error")
     warnings_n = sum(1 for _, ps in results for p in ps if p.severity == "warning")
     failed = errors > 0 or (strict and warnings_n > 0)

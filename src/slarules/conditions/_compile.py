@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from slarules._errors import Path, PolicyError, Problem
-from slarules._suggest import did_you_mean
+from slarules._suggest import did_you_mean, listing
 
 from ._condition import Condition, always_false, always_true
 from ._env import Env
@@ -23,7 +23,7 @@ from ._operators import OPERATORS, Operator, Test
 from ._regex import compile_regex
 from ._resolve import Scope, Target, resolve
 from ._types import FieldType
-from ._values import BadValue, operand_value
+from ._values import BadValue, operand_value, single_operand
 from ._words import words
 
 __all__ = ["compile_condition"]
@@ -287,10 +287,12 @@ class _Compiler:
         return list(dict.fromkeys(values))  # in the author's order, for describe()
 
     def one(self, ftype: FieldType, raw: Any) -> Any:
+        if ftype.kind in ("priority", "status"):
+            single_operand(ftype, raw)  # before looking a list or mapping up among the names
         if ftype.kind == "priority":
             if raw not in self.ranks:
                 hint = did_you_mean(str(raw), self.priorities) or (
-                    "priorities are: " + ", ".join(self.priorities)
+                    "priorities are: " + listing(self.priorities)
                 )
                 raise BadValue(
                     f"{raw!r} is not a priority of this policy", hint, "unknown-priority"
@@ -298,7 +300,7 @@ class _Compiler:
             return raw
         if ftype.kind == "status" and self.statuses is not None and raw not in self.statuses:
             hint = did_you_mean(str(raw), self.statuses) or (
-                "statuses are: " + ", ".join(self.statuses)
+                "statuses are: " + listing(self.statuses)
             )
             raise BadValue(f"{raw!r} is not a status of this policy", hint, "unknown-status")
         if isinstance(raw, _SCALARS) or raw is None or isinstance(raw, list | Mapping):

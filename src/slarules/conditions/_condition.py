@@ -8,7 +8,7 @@ from typing import Any
 from slarules._errors import Path
 
 from ._env import Env
-from ._nodes import Const, Node
+from ._nodes import All, Any_, Const, Node, Not
 from ._operators import Test
 
 __all__ = ["TRUE", "Condition", "always_false", "always_true"]
@@ -61,6 +61,13 @@ class Condition(partial[bool]):
         """The condition in one sentence: ``level is urgent, or customer_grade is vip``."""
         return self._node.describe()
 
+    def describe_clause(self, path: Path) -> str:
+        """The clause at ``path`` (a path ``explain`` gave) in one sentence: of
+        ``any: [{level: urgent}, {vip: true}]`` the one that held, ``vip is true``.
+        The whole condition if no clause is at ``path``."""
+        found = _clause(self._node, path)
+        return (found or self._node).describe()
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Condition is immutable")
 
@@ -78,6 +85,24 @@ class Condition(partial[bool]):
 
     def __repr__(self) -> str:
         return f"<Condition {self.describe()}>"
+
+
+def _clause(node: Node, path: Path) -> Node | None:
+    """The node of the tree at ``path``."""
+    if node.path == path:
+        return node
+    if len(node.path) >= len(path) or path[: len(node.path)] != node.path:
+        return None  # the clause is not under this node
+    inner: tuple[Node, ...] = ()
+    if isinstance(node, All | Any_):
+        inner = node.parts
+    elif isinstance(node, Not):
+        inner = (node.inner,)
+    for part in inner:
+        found = _clause(part, path)
+        if found is not None:
+            return found
+    return None
 
 
 def always_true(env: Env) -> bool:

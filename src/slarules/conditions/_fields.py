@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from slarules._errors import Path, PolicyError, Problem, TicketError
 
@@ -61,7 +61,7 @@ class FieldSpec(BaseModel):
         description="The value used when a ticket does not give this field (or gives null).",
         examples=["normal", False, 0],
     )
-    required: bool = Field(
+    required: StrictBool = Field(
         default=False,
         description="Whether every ticket must give this field (a ticket without it is refused).",
         examples=[True],
@@ -184,7 +184,7 @@ class _Slot:
 class FieldSet:
     """The compiled ``fields:`` section: validates tickets and resolves field paths."""
 
-    __slots__ = ("_slots", "_types", "specs")
+    __slots__ = ("_paths", "_slots", "_types", "specs")
 
     def __init__(self, specs: Mapping[str, FieldSpec], slots: tuple[_Slot, ...]) -> None:
         self.specs: Mapping[str, FieldSpec] = MappingProxyType(dict(specs))
@@ -192,6 +192,7 @@ class FieldSet:
         types: dict[str, FieldType] = {}
         _index(slots, "", types)
         self._types: Mapping[str, FieldType] = MappingProxyType(types)
+        self._paths = tuple(types)
 
     @classmethod
     def compile(cls, specs: Mapping[str, FieldSpec]) -> FieldSet:
@@ -221,7 +222,7 @@ class FieldSet:
     @property
     def paths(self) -> tuple[str, ...]:
         """Every reachable dotted path (``customer``, ``customer.grade``), in declaration order."""
-        return tuple(self._types)
+        return self._paths
 
     def type_of(self, path: str) -> FieldType | None:
         """The type of a dotted field path, or ``None`` when it is not declared."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Literal
 
-from slarules._suggest import did_you_mean
+from slarules._suggest import did_you_mean, listing
 
 from ._fields import FieldSet
 from ._getters import event_getter, field_getter, get_priority, get_status
@@ -45,11 +46,11 @@ def resolve(key: str, fields: FieldSet, scope: Scope, events: Sequence[str]) -> 
     name = key[len("fields.") :] if head == "fields" else key
     ftype = fields.type_of(name)
     if ftype is None:
-        choices = list(fields.paths)
+        choices: Iterable[str] = fields.paths
         if scope == "stage":
-            choices += ["priority", "status", *(f"events.{e}" for e in events)]
+            choices = chain(choices, ("priority", "status"), (f"events.{e}" for e in events))
         hint = did_you_mean(name, choices) or (
-            "declared fields are: " + ", ".join(fields.paths)
+            "declared fields are: " + listing(fields.paths)
             if fields.paths
             else "declare it under `fields:`"
         )
@@ -82,7 +83,7 @@ def _builtin(key: str, fields: FieldSet, scope: Scope, events: Sequence[str]) ->
             )
         if rest not in events:
             hint = did_you_mean(rest, events) or (
-                "known events are: " + ", ".join(events) if events else "the policy names no events"
+                "known events are: " + listing(events) if events else "the policy names no events"
             )
             raise BadValue(f"{rest!r} is not an event of this policy", hint, "unknown-event")
         return Target(event_getter(rest), FieldType("event"), rest, event=rest)

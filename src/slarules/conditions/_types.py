@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from slarules._suggest import listing
+
 __all__ = ["MAX_STRING_LENGTH", "FieldType", "Kind", "TypeName"]
 
 MAX_STRING_LENGTH = 65_536
@@ -43,7 +45,7 @@ class FieldType:
     def describe(self) -> str:
         """What values of this type look like, for messages: ``one of urgent, important``."""
         if self.enum is not None:
-            return "one of " + ", ".join(str(v) for v in self.enum)
+            return "one of " + listing(self.enum, limit=20)
         if self.kind == "list":
             assert self.item is not None
             return f"a list of {_plural(self.item)}"

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from slarules._suggest import did_you_mean
+from slarules._suggest import did_you_mean, listing
 
 from ._types import MAX_STRING_LENGTH, FieldType
 
-__all__ = ["BadValue", "converter", "operand_value", "parse_datetime", "ticket_value"]
+__all__ = [
+    "BadValue",
+    "brief",
+    "converter",
+    "operand_value",
+    "parse_datetime",
+    "shown",
+    "ticket_value",
+]
 
 
 class BadValue(Exception):
@@ -23,6 +32,30 @@ class BadValue(Exception):
         self.message = message
         self.hint = hint
         self.code = code
+
+
+class _Short(reprlib.Repr):
+    """A bounded ``repr`` for messages: a few levels and characters of any value, however
+    large or deeply nested (a ticket may hold anything)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 128:  # also beyond what str() may convert (4,300 digits)
+            return f"<an integer of about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+_short = _Short()
+_short.maxstring = _short.maxother = 60
+
+
+def brief(value: Any) -> str:
+    """A bounded ``repr`` of ``value``, for messages."""
+    return _short.repr(value)
+
+
+def shown(value: Any) -> str:
+    """``value`` as a message shows it: its type and a bounded ``repr``."""
+    return f"{type(value).__name__} {_short.repr(value)}"
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -45,7 +78,7 @@ def parse_datetime(value: Any) -> datetime:
             f"write a time and an offset, e.g. {value.isoformat()}T00:00:00+08:00",
         )
     else:
-        raise BadValue(f"{type(value).__name__} {value!r} is not a date-time")
+        raise BadValue(f"{shown(value)} is not a date-time")
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise BadValue(
             f"{dt.isoformat()} has no time zone offset",
@@ -60,7 +93,7 @@ def _is_int(value: Any) -> bool:
 
 def _check_string(value: Any) -> str:
     if not isinstance(value, str):
-        raise BadValue(f"{type(value).__name__} {value!r} is not a string")
+        raise BadValue(f"{shown(value)} is not a string")
     if len(value) > MAX_STRING_LENGTH:
         raise BadValue(
             f"a string of {len(value)} characters is longer than the limit of "
@@ -77,8 +110,10 @@ def ticket_value(ftype: FieldType, value: Any) -> Any:
     """
     kind = ftype.kind
     if ftype.enum is not None:
-        if isinstance(value, bool) or not isinstance(value, str | int) or value not in ftype.enum:
-            raise BadValue(f"{value!r} is not an allowed value")
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise BadValue(f"{shown(value)} is not one of the allowed values")
+        if value not in ftype.enum:
+            raise BadValue(f"{brief(value)} is not an allowed value")
         if isinstance(value, str):
             _check_string(value)
         return value
@@ -89,23 +124,23 @@ def ticket_value(ftype: FieldType, value: Any) -> Any:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        raise BadValue(f"{type(value).__name__} {value!r} is not an integer")
+        raise BadValue(f"{shown(value)} is not an integer")
     if kind == "number":
         if _is_int(value):
             return value
         if isinstance(value, float) and math.isfinite(value):
             return value
-        raise BadValue(f"{type(value).__name__} {value!r} is not a finite number")
+        raise BadValue(f"{shown(value)} is not a finite number")
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        raise BadValue(f"{type(value).__name__} {value!r} is not true or false")
+        raise BadValue(f"{shown(value)} is not true or false")
     if kind == "datetime":
         return parse_datetime(value)
     if kind == "list":
         assert ftype.item is not None
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, list | tuple):
-            raise BadValue(f"{type(value).__name__} {value!r} is not a list")
+            raise BadValue(f"{shown(value)} is not a list")
         out = []
         for i, v in enumerate(value):
             if v is None:
@@ -125,8 +160,11 @@ def converter(ftype: FieldType) -> Callable[[Any], Any]:
         allowed = frozenset(ftype.enum)
 
         def enum(value: Any) -> Any:
-            if value.__class__ is not bool and value in allowed:
-                return value
+            try:
+                if value.__class__ is not bool and value in allowed:
+                    return value
+            except TypeError:  # unhashable (a list, a mapping): not one of the values
+                pass
             return slow(value)
 
         return enum
@@ -167,11 +205,8 @@ def converter(ftype: FieldType) -> Callable[[Any], Any]:
     return slow
 
 
-def operand_value(ftype: FieldType, value: Any) -> Any:
-    """Check one operand written in a condition against the tested type; return it converted.
-
-    Raises ``BadValue`` with a code (``unknown-enum-value``, ``operator-type-mismatch``).
-    """
+def single_operand(ftype: FieldType, value: Any) -> None:
+    """Refuse null, a list or a mapping where one value of ``ftype`` is compared with."""
     if value is None:
         raise BadValue(
             "null is not a value to compare with",
@@ -182,9 +217,17 @@ def operand_value(ftype: FieldType, value: Any) -> Any:
         raise BadValue(
             f"expected a single value ({ftype.describe()}), not a "
             f"{'mapping' if isinstance(value, Mapping) else 'list'}",
-            None,
+            "to allow several values write {in: [a, b]}" if isinstance(value, list) else None,
             "operator-type-mismatch",
         )
+
+
+def operand_value(ftype: FieldType, value: Any) -> Any:
+    """Check one operand written in a condition against the tested type; return it converted.
+
+    Raises ``BadValue`` with a code (``unknown-enum-value``, ``operator-type-mismatch``).
+    """
+    single_operand(ftype, value)
     kind = ftype.kind
     if kind in ("string", "status"):
         if isinstance(value, str):
@@ -203,8 +246,8 @@ def operand_value(ftype: FieldType, value: Any) -> Any:
     elif ftype.enum is not None:
         if not isinstance(value, bool) and value in ftype.enum:
             return value
-        hint = did_you_mean(str(value), [str(v) for v in ftype.enum])
-        allowed = "allowed values are " + ", ".join(str(v) for v in ftype.enum)
+        hint = did_you_mean(str(value), ftype.enum)
+        allowed = "allowed values are " + listing(ftype.enum, limit=20)
         raise BadValue(
             f"{value!r} is not one of the declared values",
             f"{hint} {allowed}" if hint else allowed,

@@ -6,7 +6,8 @@ ladder for the actions due, and find the next instant at which any of it changes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -23,17 +24,16 @@ from ._evaluation import Action, Evaluation, PriorityChoice, StageResult, StageS
 from ._ladder import (
     DYNAMIC,
     OnceRule,
-    action_key,
     fired_before_pause,
-    fires,
     make_action,
     need_rule,
-    occurrences,
     once_rule,
     ran_before_pause,
+    recurring,
     step_need,
 )
 from ._stages import Context, Limits, StageProgram, StageState, stage_program
+from ._targets import counts_back, early_deadline
 from ._ticket import Instants, TicketLike, instants, status_at
 from ._wallclock import zone
 
@@ -48,14 +48,18 @@ _PENDING = StageStatus.PENDING
 _NOTHING: frozenset[str] = frozenset()
 
 
-def instant(value: datetime, what: str = "at") -> datetime:
-    """Check that ``value`` is an aware ``datetime`` and return it in UTC."""
+def instant(value: datetime, what: str = "at", timezone: str | None = None) -> datetime:
+    """Check that ``value`` is an aware ``datetime`` and return it in UTC.
+
+    ``timezone``, the policy's, is the zone the hint for a naive ``value`` suggests.
+    """
     if not isinstance(value, datetime):
         raise UsageError(f"{what} must be a datetime, not {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
+        example = f"{value.year}, {value.month}, {value.day}, {value.hour}, {value.minute}"
         raise UsageError(
             f"{what}={value.isoformat()} has no time zone; pass an aware datetime, "
-            "e.g. datetime(2025, 10, 9, 14, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
+            f"e.g. datetime({example}, tzinfo=ZoneInfo({timezone or 'UTC'!r}))"
         )
     return value.astimezone(UTC)
 
@@ -113,7 +117,7 @@ def _choose(policy: CompiledPolicy, fields: Mapping[str, object], ticket_id: str
             )
         else:
             full = (*chosen.path, "when", *key[1])
-            why = chosen.condition.describe()
+            why = chosen.condition.describe_clause(key[1])  # the clause that held
             choice = PriorityChoice(chosen.id, False, full, policy.locate(full), why)
         policy.choices[key] = choice
     return choice
@@ -146,7 +150,11 @@ def run(
 
     The arithmetic runs on integer UTC microseconds; datetimes appear only in the answer.
     """
-    now = instant_us(at)
+    try:
+        now = instant_us(at)
+    except UsageError:
+        instant(at, "at", policy.timezone)  # the hint in the policy's own zone
+        raise
     results: dict[str, StageResult] = {}
     try:
         choice, plan, states, started, actions, nxt = _run(policy, ticket, now, results)
@@ -164,6 +172,8 @@ def run(
             from_us(nxt, tz) if nxt is not None else None,
             plan.warnings(tuple(started), now) if plan.may_warn else (),
         )
+        if plan.counts_back:
+            answer = _with_early_deadlines(answer, states, tz)
     except InstantRangeError as exc:
         raise _calendar_range_error(exc, ticket.id, now) from None
     except (OverflowError, ValueError) as exc:
@@ -200,12 +210,16 @@ def _beyond_time(exc: Exception) -> bool:
 
 def _calendar_range_error(exc: InstantRangeError, ticket_id: str, now: int) -> SlaRulesError:
     """A business calendar met an instant outside its years: ``at`` itself (the caller's
-    mistake) or an instant of the ticket or of its deadlines (the ticket's)."""
+    mistake) or an instant of the ticket, or an answer beyond its years (the ticket's)."""
     try:
         year_of(now)
     except ValueError as outside:  # InstantRangeError, or a day before the year 1 in UTC
         return UsageError(f"at: {outside}")
-    return TicketError(f"{exc}; check the ticket's instants", ticket_id=ticket_id)
+    where = f"stage {exc.stage!r}: " if exc.stage is not None else ""
+    check = (
+        "the ticket's instants and the policy's targets" if exc.answer else "the ticket's instants"
+    )
+    return TicketError(f"{where}{exc.message}; check {check}", ticket_id=ticket_id)
 
 
 def _beyond_error(exc: Exception, ticket_id: str) -> TicketError:
@@ -256,7 +270,10 @@ def _run(
     programs = plan.programs  # one per stage, in order (indexing: zip(strict=) costs more)
     for index, stage in enumerate(policy.stages):
         program = programs[index]
-        state = program(ctx, stage.when is None or stage.when(now_env()))
+        try:
+            state = program(ctx, stage.when is None or stage.when(now_env()))
+        except InstantRangeError as exc:
+            raise exc.at_stage(stage.name) from None
         if state.clock is not None and plan.may_warn:
             started.append(index)
         states.append(state)
@@ -283,6 +300,7 @@ class _Plan:
         "_calendars",
         "_warnings",
         "conditions",
+        "counts_back",
         "ladders",
         "may_warn",
         "names",
@@ -322,6 +340,8 @@ class _Plan:
         self._calendars = tuple(calendars)
         # whether any holiday data is involved: without it, no coverage warning can arise
         self.may_warn = any(c is not None and c.holiday_years is not None for c in calendars)
+        # whether a target counts back from an event: its deadline may precede the start
+        self.counts_back = any(counts_back(stage.targets.get(priority)) for stage in policy.stages)
         # whether a stage has a condition: then any change of the ticket may matter
         self.stage_conditions = any(stage.when is not None for stage in policy.stages)
         # whether a stage, pause or step has a condition: only then are Envs built
@@ -345,6 +365,22 @@ class _Plan:
                 self._warnings.clear()  # bounded: a long-running host evaluates many days
             self._warnings[key] = found
         return found
+
+
+def _with_early_deadlines(answer: Evaluation, states: list[StageState], tz: ZoneInfo) -> Evaluation:
+    """``answer`` with a warning for each deadline counted back from an event to before
+    its stage started (the deadline stands: the stage is breached from its start)."""
+    early = []
+    for state in states:
+        resolved, clock = state.resolved, state.clock
+        if clock is None or resolved is None or resolved.fixed is None:
+            continue
+        if resolved.fixed < clock.start:
+            name, source = state.stage.name, state.target or ""
+            early.append(early_deadline(name, source, clock.start, resolved.fixed, tz))
+    if not early:
+        return answer
+    return replace(answer, warnings=(*answer.warnings, *early))
 
 
 def _plan(policy: CompiledPolicy, priority: str) -> _Plan:
@@ -414,7 +450,7 @@ def _ladders(
     """Actions due by ``at`` and not done, and the first later instant of each step."""
     due: list[tuple[int, int, int, int, Action]] = []
     upcoming: list[int] = []
-    settled: int | None = None  # after the ticket's last change, conditions are fixed
+    changes: list[int] | None = None  # when the ticket changes, in order (when needed)
     # the done keys of this ticket without its id (a suffix starts with "/"): the policy's
     # suffixes are tested against them, and a key is built only for an action
     finished: set[str] | frozenset[str] = _NOTHING
@@ -458,22 +494,14 @@ def _ladders(
                     action = make_action(step, fired, (None, when), tid + suffix, tid, tz)
                     due.append((when, stage_index, step.index, 0, action))
                 continue
-            for occurrence in occurrences(step, state):
-                n, when = occurrence
-                key = action_key(step, state, n, tid)
-                if key in done:
-                    continue  # finitely many keys are done, so this ends
-                if not fires(step, when, env_at):
-                    if settled is None:
-                        settled = max(_change_instants(inst), default=at)
-                    if when > settled:
-                        break  # nothing can make the condition hold any more
-                    continue
-                if when > at:
-                    upcoming.append(when)
-                    break
+            if changes is None and condition is not None:
+                changes = sorted(_change_instants(inst))
+            found, later = recurring(step, state, at, tid + suffix, done, env_at, changes or ())
+            for occurrence, key in found:
                 action = make_action(step, state, occurrence, key, tid, tz)
-                due.append((when, stage_index, step.index, n or 0, action))
+                due.append((occurrence[1], stage_index, step.index, occurrence[0] or 0, action))
+            if later is not None:
+                upcoming.append(later)
     if not due:
         return [], upcoming
     due.sort(key=lambda item: item[:4])
@@ -493,7 +521,9 @@ def _next_change(
     later = inst.statuses and inst.statuses[-1][0] > at  # a status change is still to come
     if conditional:
         # a stage's condition may test the status or the events: any change may matter
-        candidates.extend(t for t in _change_instants(inst) if t > at)
+        candidates.extend(t for t in events.values() if t > at)
+        if later:
+            candidates.extend(when for when, _ in _status_flips(inst.statuses, at))
     for state in states:
         stage = state.stage
         clock = state.clock
@@ -517,6 +547,16 @@ def _next_change(
     return min(candidates) if candidates else None
 
 
+def _status_flips(statuses: tuple[tuple[int, str], ...], at: int) -> Iterator[tuple[int, str]]:
+    """Each later instant at which the status in force changes, with the status entered
+    (``statuses`` as ``in_force`` gives them: one change per instant)."""
+    current = status_at(statuses, at)
+    for when, status in statuses:
+        if when > at and status != current:
+            current = status
+            yield when, status
+
+
 def _first_pause_flip(
     pauses: Callable[[str], bool],
     statuses: tuple[tuple[int, str], ...],
@@ -527,9 +567,7 @@ def _first_pause_flip(
     (once breached, pausing changes nothing any more)."""
     current = status_at(statuses, at)
     paused = current is not None and pauses(current)
-    for when, status in statuses:
-        if when <= at:
-            continue
+    for when, status in _status_flips(statuses, at):
         if deadline is not None and when >= deadline:
             return None
         if pauses(status) != paused:

@@ -18,6 +18,7 @@ __all__ = [
     "PriorityChoice",
     "StageResult",
     "StageStatus",
+    "describe_action",
     "evaluation",
     "stage_result",
 ]
@@ -89,6 +90,12 @@ class Action:
             "reason": self.reason,
             "data": dict(self.data),
         }
+
+
+def describe_action(action: Action) -> str:
+    """What to do and to whom, by which channels: ``notify supervisor via sms, email``."""
+    text = f"{action.kind.value} {', '.join(action.to)}"
+    return f"{text} via {', '.join(action.via)}" if action.via else text
 
 
 @dataclass(frozen=True, slots=True)

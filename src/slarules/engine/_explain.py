@@ -54,21 +54,26 @@ def _local(t: datetime | int | None, tz: str) -> str:
     return local.strftime("%Y-%m-%d %H:%M (%a)")
 
 
-def _dur(d: timedelta | None) -> str:
-    if d is None:
-        return "-"
-    return format_duration(timedelta(seconds=round(d.total_seconds())))
+def _working(d: timedelta) -> str:
+    """Working time in hours and minutes (``38h30m``), never in days: a business day has no
+    fixed length (half days, lunch breaks), so ``1d14h30m`` of 24-hour days misleads."""
+    seconds = round(abs(d.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    text = (f"{hours}h" if hours else "") + (
+        format_duration(timedelta(seconds=rest)) if rest else ""
+    )
+    return text or "0m"
 
 
 def _stage_sentences(stage: CompiledStage, ev: Evaluation, state: StageState, tz: str) -> list[str]:
     r = ev.stages[stage.name]
     if r.status is StageStatus.SKIPPED:
-        why = (
-            f"does not apply to priority {ev.priority}"
-            if stage.targets.get(ev.priority) is None
-            else "its condition does not hold for this ticket"
-        )
-        return [f"Skipped: the stage {why}."]
+        if stage.targets.get(ev.priority) is None or stage.when is None:
+            return [f"Skipped: the stage does not apply to priority {ev.priority}."]
+        return [
+            "Skipped: the stage's condition does not hold for this ticket "
+            f"({stage.when.describe()})."
+        ]
     target = stage.targets[ev.priority]
     assert target is not None
     cal = target.calendar
@@ -108,11 +113,17 @@ def _stage_sentences(stage: CompiledStage, ev: Evaluation, state: StageState, tz
         StageStatus.PAUSED: "paused",
         StageStatus.RUNNING: "running",
     }[r.status]
-    used = f" ({r.used:.0%} of the target)" if r.used is not None else ""
-    out.append(
-        f"Status: {status}; working time used {_dur(r.elapsed)}{used}, "
-        f"remaining {_dur(r.remaining)}."
-    )
+    text = f"Status: {status}"
+    if r.elapsed is not None:
+        text += f"; working time used {_working(r.elapsed)}"
+        if r.used is not None:
+            text += f" ({r.used:.0%} of the target)"
+    if r.remaining is not None:  # a target of working time (not a fixed instant, not none)
+        if r.remaining >= timedelta(0):
+            text += f", remaining {_working(r.remaining)}"
+        else:
+            text += f", {_working(r.remaining)} past the target"
+    out.append(text + ".")
     return out
 
 

@@ -5,7 +5,8 @@ Due instants are integer UTC microseconds, as in the rest of the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from slarules._compiled import CompiledStep, OnEvent
 from slarules._durations import AtBreach, AtPercent, EveryInterval, format_duration
 from slarules.calendar import Calendar
+from slarules.calendar._index import InstantRangeError
 from slarules.calendar._localtime import from_us
 from slarules.conditions import Env
 
@@ -23,16 +25,17 @@ from ._wallclock import zone
 
 __all__ = [
     "DYNAMIC",
+    "MAX_CATCH_UP",
     "Occurrence",
     "OnceRule",
-    "action_key",
     "fired_before_pause",
-    "fires",
+    "first_caught_up",
     "make_action",
     "need_rule",
-    "occurrences",
     "once_rule",
     "ran_before_pause",
+    "recurring",
+    "step_calendar",
     "step_need",
 ]
 
@@ -41,29 +44,127 @@ _ZERO = timedelta(0)
 Occurrence = tuple[int | None, int]  # (repeat number for recurring steps, due instant)
 
 
-def _recurring(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
+MAX_CATCH_UP = 100
+"""At most this many occurrences of one repeating step are due in one evaluation: the
+latest ones. Earlier occurrences that were never applied are skipped for good (a later
+evaluation's latest ones are later still)."""
+
+
+def step_calendar(step: CompiledStep, calendar: Calendar) -> Calendar:
+    """The calendar a step counts ``breach + X`` and ``every`` on: its own ``calendar:``,
+    else ``calendar``, the calendar of the target it measures."""
+    return step.calendar if step.calendar_named else calendar
+
+
+class _Series:
+    """The occurrences of a repeating step on one clock, numbered from 1: ``due(n)`` is when
+    the n-th falls due, ``count(t)`` how many fall due at or before ``t``, both worked out
+    on the calendar without walking the occurrences before."""
+
+    __slots__ = ("calendar", "interval", "start")
+
+    def __init__(self, calendar: Calendar, start: int, interval: int) -> None:
+        self.calendar = calendar
+        self.start = start
+        self.interval = interval  # working time between occurrences; 0: every close
+
+    def count(self, t: int) -> int:
+        if t <= self.start:
+            return 0
+        if self.interval:  # the n-th is due at or before t once n intervals are worked
+            return self.calendar._between_us(self.start, t) // self.interval
+        return self.calendar._closes_us(self.start, t)
+
+    def due(self, n: int) -> int:
+        if self.interval:
+            return self.calendar._add_us(self.start, self.interval * n)
+        return self.calendar._nth_close_us(self.start, n)
+
+    def after(self, due: int) -> int:
+        """When the occurrence after the one due at ``due`` falls due."""
+        if self.interval:
+            return self.calendar._add_us(due, self.interval)
+        return self.calendar._end_of_day_us(due)
+
+
+def _window(step: CompiledStep, state: StageState, at: int) -> tuple[_Series, int | None, int]:
+    """A repeating step's series on the stage's clock, its last occurrence (``None``: no
+    end) and the first one an evaluation at ``at`` looks at (the latest ``MAX_CATCH_UP``)."""
     # pauses as planned: the status changes after the instant say when later repetitions
     # are skipped (the first of them is a next evaluation anyway)
     clock = state.planned or state.clock
     assert clock is not None
-    cal = step.calendar
-    stop = clock.stop
     trigger = step.trigger
     interval = trigger.interval // _US if isinstance(trigger, EveryInterval) else 0
-    n = 0
-    due = clock.start
-    while True:
-        n += 1
-        if interval:
-            due = cal._add_us(clock.start, interval * n)
-        else:
-            due = cal._end_of_day_us(due + 1 if n > 1 else due)
-        if stop is not None and due >= stop:
-            return
-        if clock.pauses and clock.pauses[-1][1] is None and due >= clock.pauses[-1][0]:
-            return  # paused for good: no later occurrence can fire
-        if not clock.paused_at(due):
-            yield n, due
+    series = _Series(step_calendar(step, clock.calendar), clock.start, interval)
+    pauses = clock.pauses
+    end = clock.stop  # occurrences fall due before the stop and before a final pause
+    if pauses and pauses[-1][1] is None and (end is None or pauses[-1][0] < end):
+        end = pauses[-1][0]
+    last = series.count(end - 1) if end is not None else None
+    n = max(1, series.count(at if end is None or at < end else end - 1) - MAX_CATCH_UP + 1)
+    return series, last, n
+
+
+def first_caught_up(step: CompiledStep, state: StageState, at: int) -> int:
+    """The lowest occurrence number of a repeating step that an evaluation at ``at`` may
+    still return: earlier ones are past the catch-up limit (``MAX_CATCH_UP``)."""
+    return _window(step, state, at)[2]
+
+
+def recurring(
+    step: CompiledStep,
+    state: StageState,
+    at: int,
+    key_prefix: str,
+    done: frozenset[str],
+    env_at: Callable[[int], Env],
+    changes: Sequence[int],
+) -> tuple[list[tuple[Occurrence, str]], int | None]:
+    """A repeating step's occurrences due at ``at`` and not ``done``, with their keys (at
+    most ``MAX_CATCH_UP``: those among the latest that many), and when the first later one
+    that will fire falls due (``None``: never).
+
+    ``key_prefix`` is the ticket id plus the step's key suffix; ``changes`` are the
+    instants at which the ticket changes (events, statuses), in order: between two of
+    them the step's condition cannot change. The work is bounded by the catch-up limit,
+    the pauses, the done keys and the changes, never by how many occurrences passed.
+    """
+    try:
+        series, last, n = _window(step, state, at)
+        clock = state.planned or state.clock
+        assert clock is not None
+        pauses = clock.pauses
+        found: list[tuple[Occurrence, str]] = []
+        due, previous = 0, -1  # previous: the number of the occurrence due at `due`
+        k = 0  # the first pause that may hold an occurrence from here on
+        while last is None or n <= last:
+            due = series.after(due) if n == previous + 1 else series.due(n)
+            previous = n
+            while k < len(pauses) and (resumed := pauses[k][1]) is not None and resumed <= due:
+                k += 1
+            if k < len(pauses) and pauses[k][0] <= due:  # paused then (never for good: end)
+                resume = pauses[k][1]
+                assert resume is not None
+                n = max(n + 1, series.count(resume - 1) + 1)
+                continue
+            key = f"{key_prefix}/{n}"
+            if key in done:
+                n += 1  # finitely many keys are done
+                continue
+            if step.when is not None and not step.when(env_at(due)):
+                i = bisect_right(changes, due)  # it cannot hold before the ticket next changes
+                if i == len(changes):
+                    return found, None
+                n = max(n + 1, series.count(changes[i] - 1) + 1)
+                continue
+            if due > at:
+                return found, due
+            found.append(((n, due), key))
+            n += 1
+        return found, None
+    except InstantRangeError as exc:
+        raise exc.at_stage(state.stage.name) from None
 
 
 @lru_cache(maxsize=4096)  # budgets repeat: the same duration target for many tickets
@@ -90,15 +191,20 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
         return _on_stop
     if type(trigger) is AtBreach:
         offset = trigger.offset // _US
-        add = step.calendar._add_us
+        own = step.calendar if step.calendar_named else None
 
         def at_breach(state: StageState) -> int | None:
             due = state.deadline
             if due is None:
                 return None
-            if offset:
-                due = add(due, offset)
-            stop = state.clock.stop  # type: ignore[union-attr]
+            clock = state.clock
+            assert clock is not None
+            if offset:  # on the step's calendar, else on the measured target's
+                try:
+                    due = (own or clock.calendar)._add_us(due, offset)
+                except InstantRangeError as exc:
+                    raise exc.at_stage(state.stage.name) from None
+            stop = clock.stop
             return None if stop is not None and due >= stop else due  # stopped first
 
         return at_breach
@@ -118,7 +224,10 @@ def once_rule(step: CompiledStep, budget: int | None = None) -> OnceRule:
             stop = clock.stop
             if stop is not None and state.elapsed < amount:
                 return None  # the stage stopped before it had used that much
-            due = clock.reach(amount)
+            try:
+                due = clock.reach(amount)
+            except InstantRangeError as exc:
+                raise exc.at_stage(state.stage.name) from None
             return None if due is None or (stop is not None and due >= stop) else due
 
         return at_percent
@@ -150,7 +259,7 @@ def _need(step: CompiledStep, budget: int, fixed: bool, calendar: Calendar) -> i
         offset = trigger.offset // _US
         if offset >= 0:
             return budget
-        return budget + offset if step.calendar is calendar else 0
+        return budget + offset if step_calendar(step, calendar) is calendar else 0
     return None
 
 
@@ -206,21 +315,17 @@ def fired_before_pause(
             pauses=tuple(p for p in clock.pauses if p[0] < paused),
         )
         deadline = resolved.fixed
-        if deadline is None and resolved.budget is not None:
-            deadline = known.reach(resolved.budget)
-        elapsed = known.worked(clock.stop) if clock.stop is not None else 0
+        try:
+            if deadline is None and resolved.budget is not None:
+                deadline = known.reach(resolved.budget)
+            elapsed = known.worked(clock.stop) if clock.stop is not None else 0
+        except InstantRangeError as exc:
+            raise exc.at_stage(state.stage.name) from None
         then = state._replace(clock=known, deadline=deadline, elapsed=elapsed)
         due = rule(then)
         if due is not None and due < paused:
             return due, then
     return None
-
-
-def occurrences(step: CompiledStep, state: StageState) -> Iterator[Occurrence]:
-    """Every instant at which a repeating step falls due, in time order (possibly without
-    end); one-shot steps have a ``once_rule`` instead."""
-    if state.clock is not None:
-        yield from _recurring(step, state)
 
 
 def _local(t: int | None, timezone: str) -> str:
@@ -258,17 +363,6 @@ def _reason(step: CompiledStep, state: StageState, n: int | None, ticket_id: str
             f"{label} for ticket {ticket_id} is due in {format_duration(-trigger.offset)} ({due})"
         )
     return f"{label} for ticket {ticket_id} is still open: progress update {n}"
-
-
-def action_key(step: CompiledStep, state: StageState, n: int | None, ticket_id: str) -> str:
-    """The idempotency key: ``ticket/stage/step``, plus ``/n`` for a repeating step."""
-    key = ticket_id + step.key_suffix
-    return key if n is None else f"{key}/{n}"
-
-
-def fires(step: CompiledStep, due: int, make_env: Callable[[int], Env]) -> bool:
-    """Whether the step's condition holds at its due instant."""
-    return step.when is None or step.when(make_env(due))
 
 
 def make_action(

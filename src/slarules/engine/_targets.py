@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from slarules._compiled import CompiledTarget
 from slarules._durations import (
@@ -20,7 +21,7 @@ from slarules.calendar._localtime import from_us, to_us
 
 from ._wallclock import add_local_days, next_weekday_at
 
-__all__ = ["Resolved", "resolve_target"]
+__all__ = ["Resolved", "counts_back", "early_deadline", "resolve_target"]
 
 _US = timedelta(microseconds=1)
 
@@ -62,10 +63,15 @@ def resolve_target(target: CompiledTarget, start: int, events: Mapping[str, int]
         return Resolved(target.budget, None)
     cal = target.calendar
     t = target.target
-    if isinstance(t, BusinessDays):
-        return Resolved(_budget_until(cal, start, cal._add_days_us(start, t.days)), None)
-    if isinstance(t, CalendarDays):
-        return Resolved(_budget_until(cal, start, _local_days(start, t.days, cal)), None)
+    if isinstance(t, BusinessDays | CalendarDays):
+        # days are counted from the first working instant: a ticket created on a Sunday or
+        # a holiday gets whole working days, not the hours before that time of day
+        origin = cal._next_open_us(start)
+        if isinstance(t, BusinessDays):
+            anchor = cal._add_days_us(origin, t.days)
+        else:
+            anchor = _local_days(origin, t.days, cal)
+        return Resolved(_budget_until(cal, origin, anchor), None)
     if isinstance(t, EndOfBusinessDay):
         anchor = cal._end_of_day_us(start)
         return Resolved(_budget_until(cal, start, anchor), anchor)
@@ -88,3 +94,19 @@ def resolve_target(target: CompiledTarget, start: int, events: Mapping[str, int]
             anchor = _local_days(event, -amount.days, cal)
         return Resolved(_budget_until(cal, start, anchor), anchor)
     return Resolved(None, None)  # no target: tracked without a deadline
+
+
+def counts_back(target: CompiledTarget | None) -> bool:
+    """Whether ``target`` is counted back from an event (``… before EVENT``): the only kind
+    whose deadline can lie before the stage starts."""
+    return target is not None and isinstance(target.target, Before)
+
+
+def early_deadline(stage: str, source: str, start: int, deadline: int, tz: ZoneInfo) -> str:
+    """The warning for a deadline counted back from an event to before the stage started:
+    it stands as computed, so the stage is breached from its start (met late if it stops)."""
+    when, began = (from_us(us, tz).isoformat(timespec="minutes") for us in (deadline, start))
+    return (
+        f"stage {stage!r}: its deadline ({source}: {when}) lies before the stage started "
+        f"({began}), so the stage was breached from its start"
+    )

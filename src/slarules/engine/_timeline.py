@@ -13,7 +13,7 @@ from typing import Any
 from slarules._compiled import CompiledPolicy
 
 from ._evaluate import evaluate, instant
-from ._evaluation import Action, Evaluation
+from ._evaluation import Action, Evaluation, describe_action
 from ._ticket import Ticket
 
 __all__ = ["TimelineEntry", "timeline"]
@@ -79,13 +79,11 @@ def timeline(
         steps += 1
         ev = evaluate(policy, current, t)
         changes = _changes(previous, ev)
-        changes.extend(f"{a.kind.value} {', '.join(a.to)}: {a.reason}" for a in ev.actions)
+        changes.extend(f"{describe_action(a)}: {a.reason}" for a in ev.actions)
         if changes:
             entries.append(TimelineEntry(ev.at, tuple(changes), ev.actions, ev))
         if ev.actions:
-            current = current.model_copy(
-                update={"done": current.done | {a.key for a in ev.actions}}
-            )
+            current = current.replace(done=current.done | {a.key for a in ev.actions})
         previous = ev
         t = ev.next_evaluation_at
     return tuple(entries)

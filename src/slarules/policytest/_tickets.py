@@ -13,7 +13,6 @@ from slarules._yaml import load_yaml
 from slarules.engine import Ticket, as_ticket
 
 from ._collect import Collector
-from ._spec import CaseSpec, TestFileSpec
 
 __all__ = ["DEFAULT_TICKET_ID", "case_ticket", "make_ticket"]
 
@@ -53,30 +52,37 @@ def make_ticket(
 
 
 def case_ticket(
-    case: CaseSpec,
-    spec: TestFileSpec,
+    written: Any,
+    named: Mapping[Any, Any],
     shared: Mapping[str, Ticket],
     path: Path,
     out: Collector,
     base: tuple[str | int, ...],
 ) -> Ticket | None:
+    """The ticket of a case from its ``ticket:`` value as written (``None`` when it is bad).
+
+    ``named`` is the ``tickets:`` mapping as written, ``shared`` the tickets made from it.
+    A value of the wrong shape is left to the shape check.
+    """
     where = (*base, "ticket")
-    if isinstance(case.ticket, str):
-        if case.ticket in shared:
-            return shared[case.ticket]
-        if case.ticket not in spec.tickets:  # a known name with a bad ticket is reported once
+    if isinstance(written, str):
+        if written in shared:
+            return shared[written]
+        if written not in named:  # a known name with a bad ticket is reported once
             out.add(
                 "unknown-ticket",
-                f"no ticket named {case.ticket!r} under `tickets:`",
+                f"no ticket named {written!r} under `tickets:`",
                 where,
-                did_you_mean(case.ticket, spec.tickets)
+                did_you_mean(written, [str(n) for n in named])
                 or "write the ticket inline, or {file: PATH}",
             )
         return None
-    if set(case.ticket) == {"file"}:
-        if not isinstance(case.ticket["file"], str):
+    if not isinstance(written, Mapping):
+        return None
+    if set(written) == {"file"}:
+        if not isinstance(written["file"], str):
             out.add("wrong-type", "`file:` takes a path", (*where, "file"))
             return None
-        data = _ticket_from_file(path.parent / case.ticket["file"], out, where)
+        data = _ticket_from_file(path.parent / written["file"], out, where)
         return None if data is None else make_ticket(data, DEFAULT_TICKET_ID, out, where)
-    return make_ticket(case.ticket, DEFAULT_TICKET_ID, out, where)
+    return make_ticket(written, DEFAULT_TICKET_ID, out, where)

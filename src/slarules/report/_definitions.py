@@ -65,7 +65,14 @@ def definitions(acc: ReportAccumulator) -> tuple[tuple[str, str], ...]:
         (
             "Previous",
             "The range of the same length just before: as many whole periods when the "
-            "range is whole periods, else as many days.",
+            "range is whole periods, else as many days. A figure has a previous value only "
+            "when the previous range has data for it (a decided stage for the on-time rate, "
+            "breaches and late completions; a completed stage for business time; a counted "
+            "ticket for ticket measures); otherwise it says 'no previous data'.",
+        ),
+        (
+            "Headline stages",
+            _headline_rule(m.headline, m.spec is not None and m.spec.headline is not None),
         ),
         (
             "Open risk",
@@ -115,3 +122,15 @@ def definitions(acc: ReportAccumulator) -> tuple[tuple[str, str], ...]:
             )
         )
     return tuple(out)
+
+
+def _headline_rule(stages: tuple[str, ...], chosen: bool) -> str:
+    names = ", ".join(stages) if stages else "no stage"
+    if chosen:
+        return (
+            f"Median and 90th percentile business time of {names} (the policy's report.headline)."
+        )
+    return (
+        f"Median and 90th percentile business time of {names}: every stage with a target; "
+        "stages only tracked (target none) are left out."
+    )

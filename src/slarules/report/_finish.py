@@ -136,9 +136,11 @@ def finish(acc: ReportAccumulator) -> ReportResult:
             )
         )
 
-    # headline
+    # headline: a previous value only where the previous range has data for the figure
+    # (here: a decided stage), so that no card compares with a zero nobody measured
     met, late_n, breached = _on_time(c for _, c in cur)
     pmet, plate, pbreached = _on_time(c for _, c in prev)
+    measured = pmet + plate + pbreached > 0
     headline = [
         Headline(
             "on_time_rate",
@@ -147,11 +149,13 @@ def finish(acc: ReportAccumulator) -> ReportResult:
             rate(met, met + late_n + breached),
             rate(pmet, pmet + plate + pbreached),
         ),
-        Headline("breaches", "Breaches", "count", breached, pbreached),
-        Headline("late_completions", "Late completions", "count", late_n, plate),
+        Headline("breaches", "Breaches", "count", breached, pbreached if measured else None),
+        Headline(
+            "late_completions", "Late completions", "count", late_n, plate if measured else None
+        ),
     ]
     prev_s = _group_by((k[2], c) for k, c in prev)
-    for s in stages:
+    for s in m.headline:
         now_h = _hist(by_s.get(s, []), lambda c: c.elapsed, bins)
         then_h = _hist(prev_s.get(s, []), lambda c: c.elapsed, bins)
         headline.append(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from slarules._compiled import CompiledStage
 from slarules._errors import PolicyError, Problem, UsageError
 from slarules._policy import Policy
 from slarules._report_spec import ReportSpec, SatisfactionSpec
@@ -48,6 +49,7 @@ class Measures:
     created_event: str
     closed_event: str
     by: tuple[str, ...]
+    headline: tuple[str, ...] = ()  # the stages with median and p90 cards, in order
 
     @property
     def needs_fields(self) -> bool:
@@ -116,6 +118,7 @@ def measures_for(policy: Policy, by: tuple[str, ...] | None = None) -> Measures:
         return name
 
     first, last = compiled.stages[0], compiled.stages[-1]
+    headline = tuple(stage.name for stage in compiled.stages if _has_deadline(stage))
     created_event, closed_event = first.start, last.stop
     satisfaction = complaint = None
     complaint_reason = overdue_reason = first_contact = None
@@ -166,6 +169,9 @@ def measures_for(policy: Policy, by: tuple[str, ...] | None = None) -> Measures:
                     )
                 )
         default_by = tuple(spec.by)
+        if spec.headline is not None:
+            headline = tuple(spec.headline)
+            problems += _headline_problems(spec.headline, [s.name for s in compiled.stages])
     if problems:
         if source_map is not None:
             problems = [source_map.locate(p) for p in problems]
@@ -189,4 +195,30 @@ def measures_for(policy: Policy, by: tuple[str, ...] | None = None) -> Measures:
         created_event=created_event,
         closed_event=closed_event,
         by=tuple(by) if by is not None else default_by,
+        headline=headline,
     )
+
+
+def _has_deadline(stage: CompiledStage) -> bool:
+    """Whether some priority's target gives the stage a deadline (not only tracked)."""
+    return any(t is not None and t.target is not None for t in stage.targets.values())
+
+
+def _headline_problems(names: list[str], stages: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        path: tuple[str | int, ...] = ("report", "headline", i)
+        if name not in stages:
+            hint = did_you_mean(name, stages) or f"the stages are {', '.join(stages)}"
+            problems.append(
+                Problem("unknown-stage", f"{name!r} is not a stage of this policy", hint, path)
+            )
+        elif name in seen:
+            problems.append(
+                Problem(
+                    "duplicate-id", f"stage {name!r} is listed twice", "list each stage once", path
+                )
+            )
+        seen.add(name)
+    return problems
