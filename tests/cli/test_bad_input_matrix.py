@@ -132,7 +132,7 @@ def _invocations(policy: Path, tickets: Path, out: Path) -> dict[str, list[str |
     }
 
 
-def check(result: Result, args: list[str | Path]) -> None:
+def check(result: Result, args: list[str | Path], *, existed: bool = False) -> None:
     """No traceback, a known exit code, a message naming the trouble, whole-or-nothing -o."""
     shown = " ".join(str(a) for a in args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -142,18 +142,23 @@ def check(result: Result, args: list[str | Path]) -> None:
     assert result.exit_code in (0, 1, 2), (shown, result.exit_code, result.output)
     assert "Traceback" not in result.output, shown
     if result.exit_code:
-        assert result.stderr.strip(), f"slarules {shown}: exit {result.exit_code} said nothing"
+        assert result.output.strip(), f"slarules {shown}: exit {result.exit_code} said nothing"
     if "-o" not in args:
         return
     out = Path(args[args.index("-o") + 1])
-    if result.exit_code == 2:
+    if existed:
+        pass  # the test compares the folder before and after
+    elif result.exit_code == 2:
         assert not out.exists(), f"slarules {shown}: exit 2 left {out.name} behind"
+    elif not out.exists():
+        assert result.exit_code == 1, f"slarules {shown}: exit 0 wrote no {out.name}"
     elif out.suffix == ".jsonl":
         for line in out.read_text(encoding="utf-8").splitlines():
             json.loads(line)  # every line whole
     else:
         json.loads(out.read_text(encoding="utf-8"))
-    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}")]
+    siblings = out.parent.iterdir() if out.parent.is_dir() else iter(())
+    leftovers = [p.name for p in siblings if p.name.startswith(f".{out.name}")]
     assert not leftovers, f"slarules {shown} left temporary files {leftovers}"
 
 
@@ -226,28 +231,29 @@ def test_a_bad_instant_is_one_usage_error_before_any_ticket_is_read(
     assert len(result.stderr.strip().splitlines()) <= 3, result.stderr  # one message
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["missing/out.jsonl", "out.unknown", "a-folder"],
-)
-def test_an_output_that_cannot_be_written_is_a_usage_error_and_writes_nothing(
+@pytest.mark.parametrize("name", ["missing/out.jsonl", "out.unknown", "a-folder"])
+def test_an_output_evaluate_cannot_write_is_a_usage_error_and_writes_nothing(
     run: Run, tmp_path: Path, name: str
 ) -> None:
     (tmp_path / "a-folder").mkdir()
-    out = tmp_path / name
-    for verb in ("evaluate", "report"):
-        time_option = "--at" if verb == "evaluate" else "--as-of"
-        args: list[str | Path] = [verb, _policy(tmp_path), _tickets(tmp_path), time_option, AT]
-        args += ["-o", out]
-        before = sorted(p.name for p in tmp_path.iterdir())
-        result = run(*args)
-        assert result.exception is None or isinstance(result.exception, SystemExit), args
-        if verb == "report" and name == "a-folder":
-            assert result.exit_code == 2 or result.exit_code == 0  # csv may take a folder
-            continue
-        assert result.exit_code == 2, (args, result.output)
-        assert "Traceback" not in result.output
-        assert sorted(p.name for p in tmp_path.iterdir()) == before
+    args: list[str | Path] = ["evaluate", _policy(tmp_path), _tickets(tmp_path), "--at", AT]
+    args += ["-o", tmp_path / name]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run(*args)
+    check(result, args, existed=name == "a-folder")
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_report_makes_the_folders_of_its_output_and_reads_an_unknown_suffix_as_markdown(
+    run: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "reviews" / "2025-10" / "review.txt"
+    args: list[str | Path] = ["report", _policy(tmp_path), _tickets(tmp_path), "--as-of", AT]
+    result = run(*args, "-o", out)
+    check(result, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("#")  # documented: "else md"
 
 
 @pytest.mark.parametrize(
