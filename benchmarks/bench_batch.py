@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -169,6 +170,21 @@ def per_core(policy: slarules.Policy, path: Path, sample: int, rounds: int) -> P
     return PerCore(best["mapping"], best["ticket"], best["batch"], best["table"], best["text"])
 
 
+def write_jsonl(parquet: Path, path: Path) -> None:
+    """The tickets of ``parquet`` as JSON Lines, instants as ISO 8601 text (as a host
+    exports them), a row group at a time."""
+    import json
+
+    file = pq.ParquetFile(parquet)
+    part = path.with_suffix(".part")
+    with part.open("w", encoding="utf-8") as out:
+        for group in range(file.num_row_groups):
+            for record in records_from_arrow(file.read_row_group(group)):
+                text = json.dumps(record.data, default=datetime.isoformat, ensure_ascii=False)
+                out.write(text + "\n")
+    part.replace(path)  # whole or not at all: a stopped run leaves no short file behind
+
+
 def cli(path: Path, out: Path, workers: int) -> tuple[float, int, int, list[str]]:
     args = [SLARULES, "evaluate", str(POLICY_PATH), str(path), "--at", AT.isoformat()]
     args += ["-o", str(out)]
@@ -227,6 +243,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; medians reported")
     parser.add_argument("--rounds", type=int, default=5, help="per-core rounds (best of)")
     parser.add_argument("--per-core-only", action="store_true", help="only the per-core comparison")
+    parser.add_argument("--no-dask", action="store_true", help="skip the two Dask runs")
+    parser.add_argument(
+        "--no-jsonl",
+        action="store_true",
+        help="skip the two runs over the same tickets as JSON Lines",
+    )
     ns = parser.parse_args()
     folder = ns.dir or Path(tempfile.mkdtemp(prefix="slarules-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -238,6 +260,14 @@ def main() -> None:
         print(
             f"wrote {n:,} tickets to {path} in {time.perf_counter() - start:.1f} s "
             f"({path.stat().st_size / 2**20:,.0f} MiB)"
+        )
+    jsonl = path.with_suffix(".jsonl")
+    if not ns.no_jsonl and (not jsonl.exists() or jsonl.stat().st_mtime < path.stat().st_mtime):
+        start = time.perf_counter()
+        write_jsonl(path, jsonl)
+        print(
+            f"wrote them as JSON Lines to {jsonl} in {time.perf_counter() - start:.1f} s "
+            f"({jsonl.stat().st_size / 2**20:,.0f} MiB)"
         )
     policy = slarules.load_policy(POLICY_PATH)
     print(
@@ -270,10 +300,16 @@ def main() -> None:
         runs.setdefault("one process", []).append((wall, parent, 0))
         wall, parent, child, _ = cli(path, folder / "out-2.parquet", 2)
         runs.setdefault("--workers 2", []).append((wall, parent, child))
-        wall, parent, child = on_dask(policy, path, folder / "out-dask", {})
-        runs.setdefault("Dask 2x1, defaults", []).append((wall, parent, child))
-        wall, parent, child = on_dask(policy, path, folder / "out-dask-cpu", CPU_BOUND)
-        runs.setdefault("Dask 2x1, CPU_BOUND", []).append((wall, parent, child))
+        if not ns.no_dask:
+            wall, parent, child = on_dask(policy, path, folder / "out-dask", {})
+            runs.setdefault("Dask 2x1, defaults", []).append((wall, parent, child))
+            wall, parent, child = on_dask(policy, path, folder / "out-dask-cpu", CPU_BOUND)
+            runs.setdefault("Dask 2x1, CPU_BOUND", []).append((wall, parent, child))
+        if not ns.no_jsonl:
+            wall, parent, _, _ = cli(jsonl, folder / "out-1j.parquet", 1)
+            runs.setdefault("JSONL, one process", []).append((wall, parent, 0))
+            wall, parent, child, _ = cli(jsonl, folder / "out-2j.parquet", 2)
+            runs.setdefault("JSONL, --workers 2", []).append((wall, parent, child))
         print(f"run {i + 1}: " + ", ".join(f"{k} {v[-1][0]:.1f} s" for k, v in runs.items()))
     rows = [
         (
@@ -285,6 +321,7 @@ def main() -> None:
         for name, results in runs.items()
     ]
     one = rows[0][1]
+    one_jsonl = next((wall for name, wall, _, _ in rows if name == "JSONL, one process"), one)
 
     print(f"\ncommand: {' '.join(args1)} [--workers 2]")
     print(
@@ -292,8 +329,9 @@ def main() -> None:
         f"{'peak, main':>13}{'peak, worker':>14}"
     )
     for name, wall, parent, child in rows:
+        base = one_jsonl if name.startswith("JSONL") else one  # each input against its own
         print(
-            f"{name:<24}{wall:>8.1f}s{n / wall:>12,.0f}{one / wall:>9.2f}x"
+            f"{name:<24}{wall:>8.1f}s{n / wall:>12,.0f}{base / wall:>9.2f}x"
             f"{mib(parent):>13}{mib(child) if child else '-':>14}"
         )
     print(
@@ -307,7 +345,9 @@ def main() -> None:
     b = pq.read_table(folder / "out-2.parquet")
     key = [("ticket_id", "ascending"), ("stage", "ascending")]
     same = a.equals(b)
-    for name in ("out-dask", "out-dask-cpu"):
+    others = [] if ns.no_dask else ["out-dask", "out-dask-cpu"]
+    others += [] if ns.no_jsonl else ["out-1j.parquet", "out-2j.parquet"]
+    for name in others:
         c = pq.read_table(folder / name).select(a.column_names).cast(a.schema)
         same = same and a.sort_by(key).equals(c.sort_by(key))
     print(f"outputs: {a.num_rows:,} stage rows each; equal: {same}")

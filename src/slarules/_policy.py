@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -346,16 +347,33 @@ def _with_warnings(compiled: CompiledPolicy, warnings: list[Problem]) -> Compile
     return replace(compiled, warnings=tuple(_in_file_order(warnings)))
 
 
-def read_source(path: Path, *, folder_hint: str) -> bytes:
-    """A file's bytes; a missing, unreadable or folder path is a ``UsageError`` saying so."""
+def read_source(path: Path, *, folder_hint: str, limit: int = 1 << 20) -> bytes:
+    """A file's bytes, at most ``limit + 1`` of them (enough for the loader to say the file
+    is too large); a missing, unreadable or folder path, or one that is not a regular file
+    (a FIFO, ``/dev/zero``), is a ``UsageError`` saying so. A FIFO is never waited on."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a folder; {folder_hint}") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path}: is a folder; {folder_hint}")
+        raise UsageError(
+            f"{path}: is not a regular file (a FIFO, device or socket); give a policy file"
+        )
+    with os.fdopen(fd, "rb") as stream:
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        try:
+            return stream.read(limit + 1)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def load_policy(path: str | os.PathLike[str]) -> Policy:

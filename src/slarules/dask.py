@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from slarules._errors import UsageError
 from slarules.batch._cache import PolicyRef, cached_policy
-from slarules.batch._chunks import Chunk, chunks_of, input_format, parquet_records
+from slarules.batch._chunks import Chunk, chunks_of, input_format, parquet_records, read_chunk
 from slarules.batch._convert import records_from_arrow
 from slarules.batch._deps import MissingDependencyError
 from slarules.batch._pool import run_chunk
@@ -80,10 +80,17 @@ def read_tickets(path: str | os.PathLike[str], **options: Any) -> dd.DataFrame:
     """
     options.setdefault("dtype_backend", "pyarrow")
     options.setdefault("split_row_groups", True)
+    name = os.fspath(path)
     try:
-        frame: dd.DataFrame = dd.read_parquet(os.fspath(path), **options)
+        frame: dd.DataFrame = dd.read_parquet(name, **options)
     except FileNotFoundError:
-        raise UsageError(f"{os.fspath(path)}: no such file or folder") from None
+        raise UsageError(f"{name}: no such file or folder") from None
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise UsageError(
+            f"{name}: cannot be read as Parquet ({first}); slarules.dask reads Parquet, a "
+            "local JSON Lines file (.jsonl), or a dask dataframe"
+        ) from None
     return frame
 
 
@@ -100,12 +107,16 @@ def _frame(tickets: dd.DataFrame | str | os.PathLike[str]) -> Any:
 
 
 def _file_chunks(tickets: object) -> list[Chunk] | None:
-    """A local Parquet file's chunks, one per row group (a file of one row group is cut in
-    two); ``None`` for anything else (a folder, a glob, a URL, a dask dataframe)."""
+    """A local file's chunks, the ones ``--workers`` reads: a Parquet file's row groups
+    (a file of one row group is cut in two), a JSON Lines file's 10,000 lines at a time;
+    ``None`` for anything else (a folder, a glob, a URL, a dask dataframe)."""
     if not isinstance(tickets, str | os.PathLike):
         return None
     name = os.path.abspath(os.fspath(tickets))
-    if input_format(name) != "parquet" or not os.path.isfile(name):
+    fmt = input_format(name)
+    if fmt == "jsonl" and not ("://" in os.fspath(tickets) or any(c in name for c in "*?[")):
+        return chunks_of(name) or None  # a missing file or a FIFO is a UsageError here
+    if fmt != "parquet" or not os.path.isfile(name):
         return None
     return chunks_of(name, rows=1) or None
 
@@ -178,9 +189,11 @@ def _stages_part(
 def _chunk_result(
     chunk: Chunk, ref: PolicyRef, at: datetime, errors: ErrorMode, actions: bool
 ) -> BatchResult:
-    """A chunk of a Parquet file evaluated as it is decoded, as ``--workers`` does."""
-    hint = naive_hint(pq.read_schema(chunk.path))
-    records = parquet_records(chunk)
+    """A chunk of a file evaluated as it is read, as ``--workers`` does."""
+    if chunk.format == "jsonl":  # instants are ISO 8601 text, checked ticket by ticket
+        hint, records = None, read_chunk(chunk)
+    else:
+        hint, records = naive_hint(pq.read_schema(chunk.path)), parquet_records(chunk)
     policy = cached_policy(ref)
     return evaluate_arrow_records(policy, records, at, errors=errors, hint=hint, actions=actions)
 

@@ -25,6 +25,7 @@ from slarules.batch import (  # noqa: E402
     evaluate_batch,
     evaluate_table,
     map_chunks,
+    read_json,
     stages_schema,
 )
 from slarules.batch._cache import compile_count  # noqa: E402
@@ -115,6 +116,39 @@ def test_a_parquet_file_is_read_in_the_tasks_that_evaluate_it(client: Any, tmp_p
     assert len(actions) == expected.actions.num_rows
     with pytest.raises(TicketError, match=f"{path} row 421"):
         sd.evaluate(POLICY, path, AT).compute()
+
+
+def test_a_json_lines_file_is_read_in_the_tasks_that_evaluate_it(
+    client: Any, tmp_path: Path
+) -> None:
+    lines = EXAMPLES.read_bytes().splitlines()
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"\n".join([*lines[:2], b"{oops", *lines[2:]]) + b"\n")
+    result = sd.evaluate(POLICY, path, AT, errors="collect")
+    stages, errors = dask.compute(result.stages, result.errors)
+    expected = evaluate_batch(POLICY, read_json(EXAMPLES), AT)
+    assert _sorted(_table(stages, stages_schema())) == _sorted(expected.stages)
+    assert errors["error_where"].tolist() == [f"{path}:3"]
+    assert errors["error_row"].tolist() == [2]
+    actions = sd.due_actions(POLICY, path, AT).compute()
+    assert len(actions) == expected.actions.num_rows
+    with pytest.raises(TicketError, match=f"{path}:3: not valid JSON"):
+        sd.evaluate(POLICY, path, AT).compute()
+
+
+@pytest.mark.parametrize("name", ["t.jsonl", "t.parquet", "t.txt"])
+def test_a_file_that_cannot_be_read_is_a_usage_error(tmp_path: Path, name: str) -> None:
+    missing = tmp_path / "missing.jsonl"
+    with pytest.raises(UsageError, match="no such file"):
+        sd.evaluate(POLICY, missing, AT)
+    path = tmp_path / name
+    path.write_text("not parquet\n")
+    if name.endswith(".jsonl"):
+        with pytest.raises(TicketError, match="not valid JSON"):
+            sd.evaluate(POLICY, path, AT).compute()
+        return
+    with pytest.raises(UsageError, match=rf"{name}: cannot be read as Parquet \("):
+        sd.evaluate(POLICY, path, AT)
 
 
 def test_a_folder_of_parquet_files_is_read_by_dask(client: Any, tmp_path: Path) -> None:

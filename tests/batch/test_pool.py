@@ -119,3 +119,43 @@ def test_policy_ref_compiles_once_per_process() -> None:
     assert first == POLICY
     assert cached_policy(POLICY) is POLICY
     assert "PolicyRef('sha256:" in repr(ref)
+
+
+def _fails_on_chunk_two(policy: Policy, records: Iterable[Record]) -> int:
+    rows = [r.row for r in records]
+    if 7 in rows:
+        raise UsageError("chunk two is refused")
+    return len(rows)
+
+
+def test_a_worker_error_reaches_the_caller_and_no_worker_outlives_it(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(30))
+    with pytest.raises(UsageError, match="chunk two is refused"):
+        list(map_chunks(POLICY, path, _fails_on_chunk_two, rows=7, workers=2))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_pool_dropped_early_leaves_no_worker(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(40))
+    parts = map_chunks(POLICY, path, functools.partial(count_priorities, at=AT), rows=5, workers=2)
+    first = next(parts)
+    assert [row for row, _, _ in first["lines"]] == [0, 1, 2, 3, 4]
+    assert len(multiprocessing.active_children()) == 2
+    parts.close()
+    assert multiprocessing.active_children() == []
+
+
+def _dies(policy: Policy, records: Iterable[Record]) -> int:
+    import os
+
+    os._exit(3)
+
+
+def test_a_worker_that_dies_is_a_usage_error_not_a_hang(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(20))
+    with pytest.raises(UsageError, match="a worker process ended unexpectedly"):
+        list(map_chunks(POLICY, path, _dies, rows=5, workers=2))

@@ -223,6 +223,23 @@ def test_table_level_mistakes_are_usage_errors() -> None:
         evaluate_table(POLICY, read_json(EXAMPLES), datetime(2025, 10, 10))
 
 
+@pytest.mark.parametrize("column", ["id", "fields", "events"])
+@pytest.mark.parametrize("errors", ["raise", "collect"])
+def test_a_duplicated_ticket_column_is_a_usage_error(column: str, errors: str) -> None:
+    table = read_json(EXAMPLES)
+    twice = table.append_column(column, table.column(column))
+    with pytest.raises(UsageError, match=f"the tickets table has 2 columns named '{column}'"):
+        evaluate_batch(POLICY, twice, AT, errors=errors)  # type: ignore[arg-type]
+
+
+def test_a_duplicated_column_that_is_not_a_ticket_column_is_ignored() -> None:
+    table = read_json(EXAMPLES)
+    extra = table.append_column("note", pa.array(["a"] * len(table))).append_column(
+        "note", pa.array(["b"] * len(table))
+    )
+    assert evaluate_table(POLICY, extra, AT).equals(evaluate_table(POLICY, table, AT))
+
+
 def test_empty_table() -> None:
     empty = read_json(EXAMPLES).slice(0, 0)
     result = evaluate_batch(POLICY, empty, AT)
@@ -281,3 +298,56 @@ def test_stage_rows_read_the_engine_states_in_their_field_order() -> None:
     from slarules.engine._stages import StageState
 
     assert list(StageState._fields[: len(STATE_FIELDS)]) == STATE_FIELDS
+
+
+def test_the_collector_runs_whenever_a_slice_is_handed_on() -> None:
+    """Paused while a slice is read and evaluated, never across a ``yield``."""
+    import gc
+
+    from slarules.batch._convert import records_from_arrow
+    from slarules.batch._typed import map_slices
+
+    seen: list[bool] = []
+
+    def work(items: list[object], label: str, first: int) -> int:
+        seen.append(gc.isenabled())
+        return len(items)
+
+    table = read_json(EXAMPLES)
+    for records in (records_from_arrow(table), iter(list(records_from_arrow(table)))):
+        for count in map_slices(records, work):
+            assert count == len(table)
+            assert gc.isenabled()
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_threads_that_pause_the_collector_together_leave_it_as_it_was() -> None:
+    import gc
+    import threading
+
+    from slarules.batch._records import paused_gc
+
+    inside = threading.Barrier(2)
+    first_left = threading.Event()
+    states: list[bool] = []
+
+    def first() -> None:
+        with paused_gc():
+            inside.wait()
+        states.append(gc.isenabled())  # the other thread is still inside
+        first_left.set()
+
+    def second() -> None:
+        with paused_gc():
+            inside.wait()
+            first_left.wait()
+            states.append(gc.isenabled())
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert states == [False, False]  # off until the last one leaves
+    assert gc.isenabled()

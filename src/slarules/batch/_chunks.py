@@ -6,7 +6,6 @@ data: the parent never holds more than a few chunks' results, and workers read i
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from slarules._errors import UsageError
 
 from ._convert import ArrowRecords, Part, check_tickets, row_label
 from ._deps import require
+from ._input import WHOLE_CHUNK, check_regular, line_records, split_records
 from ._records import Record
 
 __all__ = [
@@ -62,20 +62,29 @@ def input_format(path: str) -> Format | None:
     return None
 
 
+_BLOCK = 1 << 20  # bytes scanned at a time for line ends
+
+
 def _jsonl_chunks(path: str, rows: int) -> list[Chunk]:
+    """Chunks of ``rows`` lines, found by counting line ends a block at a time (the parent
+    reads the file once at the speed of ``bytes.count``, and never holds a line whole)."""
     out: list[Chunk] = []
     with open(path, "rb") as stream:
-        start = 0
-        first = 0
-        count = 0
-        for line, _ in enumerate(stream, start=1):
-            count += 1
-            if count == rows:
-                stop = stream.tell()
+        start = first = count = offset = 0  # chunk start (byte, line), lines in it, bytes read
+        while block := stream.read(_BLOCK):
+            ends = block.count(b"\n")
+            at = -1
+            while count + ends >= rows:  # the chunk ends in this block: find its last \n
+                for _ in range(rows - count):
+                    at = block.find(b"\n", at + 1)
+                ends -= rows - count
+                stop = offset + at + 1
                 out.append(Chunk(path, "jsonl", len(out), start, stop, first))
-                start, first, count = stop, line, 0
-        if count:
-            out.append(Chunk(path, "jsonl", len(out), start, stream.tell(), first))
+                start, first, count = stop, first + rows, 0
+            count += ends
+            offset += len(block)
+        if offset > start:
+            out.append(Chunk(path, "jsonl", len(out), start, offset, first))
     return out
 
 
@@ -120,8 +129,7 @@ def chunks_of(path: str | os.PathLike[str], *, rows: int = 10_000, parts: int = 
             f"{name}: only JSON Lines (.jsonl) and Parquet (.parquet) files can be split "
             "among workers"
         )
-    if not os.path.isfile(name):
-        raise UsageError(f"{name}: no such file")
+    check_regular(name)
     if fmt == "jsonl":
         return _jsonl_chunks(name, rows)
     return _parquet_chunks(name, rows, parts)
@@ -131,22 +139,16 @@ BATCH_ROWS = 10_000  # Parquet rows converted at a time: bounds a worker's memor
 
 
 def _read_jsonl(chunk: Chunk) -> Iterator[Record]:
+    size = chunk.stop - chunk.start
     with open(chunk.path, "rb") as stream:
         stream.seek(chunk.start)
-        data = stream.read(chunk.stop - chunk.start)
-    for offset, raw in enumerate(data.splitlines()):
-        if not raw.strip():
-            continue
-        line = chunk.first + offset
-        where = f"{chunk.path}:{line + 1}"
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield Record(line, where, None, f"not valid JSON ({exc.msg})")
-        except UnicodeDecodeError:
-            yield Record(line, where, None, "not valid UTF-8")
-        else:
-            yield Record(line, where, item)
+        if size > WHOLE_CHUNK:  # a chunk of huge lines: a line at a time
+            yield from line_records(
+                stream, chunk.path, first_line=chunk.first, size=size, at_start=chunk.start == 0
+            )
+            return
+        data = stream.read(size)
+    yield from split_records(data, chunk.path, chunk.first, chunk.start == 0)
 
 
 def _parquet_parts(chunk: Chunk) -> Iterator[Part]:

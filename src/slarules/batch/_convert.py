@@ -206,7 +206,8 @@ def _converter(column: str, typ: pa.DataType) -> Callable[[Any], Any]:
 
 
 def check_tickets(tickets: object) -> None:
-    """Raise ``UsageError`` unless ``tickets`` is an Arrow table with an ``id`` column."""
+    """Raise ``UsageError`` unless ``tickets`` is an Arrow table with an ``id`` column and
+    one column of each ticket column name."""
     pa = require("pyarrow")
     if not isinstance(tickets, pa.Table | pa.RecordBatch):
         raise UsageError(
@@ -218,6 +219,12 @@ def check_tickets(tickets: object) -> None:
             "the tickets table has no 'id' column; its columns must follow the ticket JSON "
             f"shape ({', '.join(TICKET_COLUMNS)}), it has: {', '.join(names) or 'none'}"
         )
+    for name in TICKET_COLUMNS:
+        if names.count(name) > 1:
+            raise UsageError(
+                f"the tickets table has {names.count(name)} columns named {name!r}; keep one "
+                "(a join or a concatenation of tables may have added the others)"
+            )
 
 
 # Rows turned into Python objects at a time: enough to spread the fixed cost of each Arrow

@@ -8,11 +8,17 @@ something picklable (rows, or a partial aggregate), and merges what comes back.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import sys
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from slarules._errors import UsageError
@@ -23,9 +29,11 @@ from ._deps import require
 from ._records import Record
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from slarules._policy import Policy
 
-__all__ = ["ChunkFn", "map_chunks", "run_chunk"]
+__all__ = ["ChunkFn", "map_chunks", "run_chunk", "stop_helpers"]
 
 R = TypeVar("R")
 ChunkFn = Callable[["Policy", Iterable[Record]], R]
@@ -56,16 +64,144 @@ def _in_order(
         yield result
 
 
-def _local(ref: PolicyRef, fn: Any, chunks: list[Chunk], workers: int) -> Iterator[Any]:
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+def _watch_parent() -> None:
+    """In a worker: leave Ctrl-C to the parent, and end when the parent ends.
+
+    A terminal sends SIGINT to the whole process group; the parent stops its workers
+    itself (``_local``), so they print no traceback of their own. A worker whose parent was
+    killed (SIGKILL, a crash) would wait for work forever: a thread watches the parent's
+    sentinel and ends the worker when the parent is gone.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - a pool worker always has a parent
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="slarules-parent-watch", daemon=True).start()
+
+
+def _serve(conn: Connection, ref: PolicyRef) -> None:
+    """A worker: compile the policy once, then run each ``(fn, chunk)`` the parent sends
+    and send back ``(True, result)`` or ``(False, exception)``, until it sends ``None``."""
+    _watch_parent()
+    cached_policy(ref)  # once, as the worker starts
+    while (task := conn.recv()) is not None:
+        fn, chunk = task
         try:
-            yield from _in_order(lambda c: pool.submit(run_chunk, ref, fn, c), chunks, 2 * workers)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            answer: tuple[bool, Any] = (True, run_chunk(ref, fn, chunk))
+        except Exception as exc:
+            answer = (False, exc)
+        conn.send(answer)
 
 
-def _dask(ref: PolicyRef, fn: Any, chunks: list[Chunk], address: str) -> Iterator[Any]:
+class _Worker:
+    """A worker process and the pipe the parent talks to it through."""
+
+    __slots__ = ("conn", "process")
+
+    def __init__(self, context: Any, ref: PolicyRef) -> None:
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(theirs, ref), name="slarules-worker", daemon=True
+        )
+        self.process.start()
+        theirs.close()
+
+    def receive(self) -> Any:
+        """The next answer: the result, or the worker's exception raised here."""
+        ready = multiprocessing.connection.wait([self.conn, self.process.sentinel])
+        try:
+            if self.conn not in ready:
+                raise EOFError
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join()
+            raise UsageError(
+                f"a worker process ended unexpectedly (exit status {self.process.exitcode}); "
+                "if the machine ran out of memory, use fewer --workers or smaller chunks"
+            ) from None
+        if not ok:
+            raise value
+        return value
+
+    def stop(self, *, now: bool) -> None:
+        """End the worker (``now``: at once, without waiting for its chunk) and wait for it."""
+        with suppress(OSError, ValueError):
+            if now:
+                self.process.terminate()
+            else:
+                self.conn.send(None)
+        self.process.join()
+        self.conn.close()
+
+
+def _local(
+    ref: PolicyRef, fn: Any, chunks: list[Chunk], workers: int
+) -> Generator[Any, None, None]:
+    """The results of ``workers`` local processes, in chunk order.
+
+    Each worker has at most two chunks at a time (one to work on, one waiting), and gets
+    its next when the parent has taken a result from it; results from one worker come in
+    the order it got its chunks. However the consumer stops (at the end, on an error, on
+    Ctrl-C, or by closing this generator), every worker has ended and been waited for when
+    this returns: at the end they are told to stop, otherwise they are terminated, since
+    nobody wants the chunks they are working on. Each worker talks through a pipe of its
+    own, so terminating one mid-answer cannot block the others or the parent.
+    """
+    context = multiprocessing.get_context("spawn")
+    pool: list[_Worker] = []
+    finished = False
+    try:
+        pool.extend(_Worker(context, ref) for _ in range(min(workers, len(chunks))))
+        todo = iter(chunks)
+        order: deque[_Worker] = deque()  # who answers for each chunk in flight, in order
+
+        def give(worker: _Worker) -> None:
+            chunk = next(todo, None)
+            if chunk is not None:
+                worker.conn.send((fn, chunk))
+                order.append(worker)
+
+        for _ in range(2):
+            for worker in pool:
+                give(worker)
+        while order:
+            worker = order.popleft()
+            result = worker.receive()
+            give(worker)
+            yield result
+        finished = True
+    finally:
+        for worker in pool:
+            worker.stop(now=not finished)
+
+
+def stop_helpers() -> None:
+    """Stop the helper process ``multiprocessing`` started for the pool in this process
+    (its resource tracker), and wait for it, so that no process outlives a command that
+    used ``--workers``. Only for a process about to exit: the tracker is started again if
+    anything needs it, but whatever it was tracking is released when it stops."""
+    if "multiprocessing.resource_tracker" not in sys.modules:
+        return
+    from multiprocessing import resource_tracker
+
+    for process in multiprocessing.active_children():  # none, unless a pool was leaked
+        process.terminate()
+        process.join()
+    gc.collect()  # a pool's queues release what the tracker tracks when they are freed
+
+    tracker = getattr(resource_tracker, "_resource_tracker", None)  # not public
+    stop = getattr(tracker, "_stop", None)
+    if stop is not None and getattr(tracker, "_pid", None) is not None:
+        with suppress(Exception):  # best effort: the process is about to exit anyway
+            stop()
+
+
+def _dask(ref: PolicyRef, fn: Any, chunks: list[Chunk], address: str) -> Generator[Any, None, None]:
     distributed = require("distributed")
     try:
         client = distributed.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -88,7 +224,7 @@ def map_chunks(
     workers: int = 1,
     scheduler: str | None = None,
     rows: int = DEFAULT_ROWS,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """``fn(policy, records)`` for each chunk of the ticket file ``path``, in chunk order.
 
     ``path`` is JSON Lines (``.jsonl``, read without pyarrow) or Parquet (cut at row groups).

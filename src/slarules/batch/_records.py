@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +73,10 @@ def _hinted(message: str, hint: str | None) -> str:
     return f"{message}; {hint}" if hint and "has no time zone" in message else message
 
 
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = [0, False]  # blocks inside paused_gc now, and whether the collector was on
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector for one slice of a batch, then restore it.
@@ -81,14 +86,24 @@ def paused_gc() -> Iterator[None]:
     process again and again (a quarter of the time on 1,000,000 tickets). The engine's
     values free themselves by reference counting; anything cyclic waits one slice. A
     collector the host turned off stays off.
+
+    Use it around work that does not yield (``_typed.map_slices``): held across a
+    generator's ``yield`` it would leave the collector off for whatever the process does
+    meanwhile. Threads that pause it at once share one pause: the first to enter notes
+    whether it was on, the last to leave puts it back.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES[0] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
 
 
 def ticket_error(record: Record, exc: Exception, hint: str | None = None) -> TicketError:

@@ -77,13 +77,17 @@ def evaluate_chunk(
     policy: Policy, records: Iterable[Record], *, at: datetime, output: Output
 ) -> ChunkResult:
     """Evaluate a chunk of records, collecting bad tickets, in the form ``output`` names
-    (``item_slices``: one slice of evaluations alive at a time)."""
-    from ._typed import item_slices
+    (``map_slices``: one slice of evaluations alive at a time)."""
+    from ._typed import map_slices
 
     result = ChunkResult()
     tables: list[Any] = []
-    for items, label, first in item_slices(records):
+
+    def add(items: list[Item], label: str, first: int) -> None:
         _add(result, tables, policy, items, at, output, label, first)
+
+    for _ in map_slices(records, add):
+        pass
     if output == "arrow":
         from ._deps import require
         from ._schema import stages_schema

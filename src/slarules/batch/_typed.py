@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from itertools import islice, pairwise
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from slarules.engine._ticket import Prepared
 
@@ -41,8 +41,9 @@ from ._records import Record, paused_gc
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Item", "Read", "in_range", "item_slices", "items_of", "reader", "typed"]
+__all__ = ["Item", "Read", "in_range", "items_of", "map_slices", "reader", "typed"]
 
+T = TypeVar("T")
 Item = Prepared | Record  # a ticket in the engine's form, or a row read the ordinary way
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -369,25 +370,26 @@ def reader(tickets: pa.Table | pa.RecordBatch) -> Read:
     return partial(items_of, check=not in_range(tickets))
 
 
-def item_slices(records: Iterable[Record]) -> Iterator[tuple[list[Item], str, int]]:
-    """The tickets of ``records`` ``SLICE_ROWS`` at a time: ``(items, label, first_row)``.
+def map_slices(records: Iterable[Record], work: Callable[[list[Item], str, int], T]) -> Iterator[T]:
+    """``work(items, label, first_row)`` for the tickets of ``records``, ``SLICE_ROWS`` at a
+    time, each result handed on as it is made.
 
     Records read from Arrow (``ArrowRecords``) are read a slice at a time, as ``Prepared``
     tickets when the columns are typed (``reader``); other records are taken as they are.
-    The cyclic garbage collector stays paused from reading a slice until the consumer asks
-    for the next (``paused_gc``), so it never scans the slice's tickets and answers.
+    The cyclic garbage collector is paused while a slice is read and worked on
+    (``paused_gc``), so it never scans the slice's tickets and answers, and runs again
+    before the result is yielded: the consumer, and whatever else the process does while
+    this generator waits, never run with it paused.
     """
     size = convert.SLICE_ROWS
     if isinstance(records, ArrowRecords):
         for tickets, label, first in records.parts():
             read = reader(tickets)
             for offset in range(0, tickets.num_rows, size):
+                start = first + offset
                 with paused_gc():
-                    yield (
-                        read(tickets.slice(offset, size), label, first + offset),
-                        label,
-                        first + offset,
-                    )
+                    result = work(read(tickets.slice(offset, size), label, start), label, start)
+                yield result
         return
     todo = iter(records)
     while True:
@@ -395,4 +397,5 @@ def item_slices(records: Iterable[Record]) -> Iterator[tuple[list[Item], str, in
             batch: list[Item] = list(islice(todo, size))
             if not batch:
                 return
-            yield batch, "row", 0
+            result = work(batch, "row", 0)
+        yield result

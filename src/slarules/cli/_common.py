@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import sys
+import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn, TypeVar
@@ -15,15 +15,18 @@ import click
 from slarules._errors import PolicyError, Problem, SlaRulesError, TicketError, UsageError
 from slarules._github import problem_annotation
 from slarules._policy import Policy, is_policy_file, load_policy
-from slarules._yaml import load_yaml
+from slarules.batch._records import Record
 
 __all__ = [
     "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "InputError",
-    "TicketRecord",
+    "atomic_output",
     "check_parallel",
+    "check_showable",
     "ci_format_option",
     "exit_with_problems",
     "expand_paths",
@@ -37,6 +40,8 @@ __all__ = [
 EXIT_OK = 0
 EXIT_FAILED = 1  # the policy, a ticket or a test failed
 EXIT_USAGE = 2  # bad arguments or unreadable input
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C), as a shell reports a process it ended: 128 + 2
+EXIT_TERMINATED = 143  # SIGTERM: 128 + 15
 
 
 class InputError(click.ClickException):
@@ -48,8 +53,11 @@ class InputError(click.ClickException):
         click.echo(f"error: {self.message}", err=True)
 
 
-def parse_instant(value: str | None, option: str = "--at") -> datetime | None:
-    """An ISO 8601 instant with a UTC offset, for ``--at`` style options."""
+def parse_instant(
+    value: str | None, option: str = "--at", *, zones: Iterable[str] = ()
+) -> datetime | None:
+    """An ISO 8601 instant with a UTC offset, for ``--at`` style options, that UTC and each
+    of ``zones`` (the policies' time zones) can show (``check_showable``)."""
     if value is None:
         return None
     try:
@@ -63,7 +71,55 @@ def parse_instant(value: str | None, option: str = "--at") -> datetime | None:
             f"{option} {value!r} has no UTC offset; add the one it is meant in, "
             f"{value}+HH:MM, or {value}Z for UTC"
         )
-    return parsed
+    return check_showable(parsed, value, option, zones)
+
+
+def check_showable(at: datetime, value: str, option: str, zones: Iterable[str]) -> datetime:
+    """``at``, unless UTC or one of ``zones`` cannot show it (a datetime holds the years 1
+    to 9999 only): then one ``InputError`` naming the option, before any ticket is read,
+    instead of an error for every ticket and a traceback when the answer is printed."""
+    from zoneinfo import ZoneInfo
+
+    from slarules.calendar._localtime import showable, to_us
+
+    us = to_us(at)
+    for zone in ("UTC", *zones):
+        first, last = showable(ZoneInfo(zone))
+        if not first <= us <= last:
+            where = "UTC" if zone == "UTC" else f"the policy's time zone {zone}"
+            raise InputError(
+                f"{option} {value!r} falls outside the years 1 to 9999 in {where}, beyond "
+                "what a datetime can hold; give an instant between those years"
+            )
+    return at
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Write the file ``path`` whole or not at all.
+
+    The block writes to the temporary file whose name it is given, beside ``path`` (named
+    ``.NAME.PID-XXXXXX.part``, so that nothing takes it for the output); when the block
+    ends it is renamed to ``path``, replacing any file there in one step. When the block
+    raises (an unreadable input, a usage error, Ctrl-C), the temporary file is removed and
+    ``path`` is left as it was. An ``OSError`` is an ``InputError`` naming ``path``.
+    """
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{secrets.token_hex(3)}.part")
+    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        raise InputError(f"{target}: cannot be written ({exc.strerror})") from None
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise InputError(f"{target}: cannot be written ({exc.strerror})") from None
+        raise
 
 
 def format_problem(problem: Problem, fmt: str) -> str:
@@ -90,6 +146,8 @@ def expand_paths(paths: Iterable[str], *, want: str = "policy") -> list[Path]:
                     found.append(child)
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise InputError(f"{raw}: is not a regular file (a FIFO, device or socket)")
         else:
             raise InputError(f"{raw}: no such file or folder")
     return found
@@ -123,102 +181,26 @@ ci_format_option = click.option(
 """``--format text|json|github``, the same for every verb CI runs."""
 
 
-@dataclass(frozen=True, slots=True)
-class TicketRecord:
-    """One ticket read from an input, with where it came from."""
-
-    source: str
-    line: int
-    data: Any
-    size: int = 0  # bytes of input it came from, for progress bars
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-
-def _open(path: str) -> IO[str]:
-    if path == "-":
-        return sys.stdin
-    try:
-        return open(path, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-def read_tickets(path: str) -> Iterator[TicketRecord]:
-    """Stream tickets from JSON Lines, a JSON array or object, or YAML (``-``: stdin).
+def read_tickets(path: str, on_read: Callable[[int], None] | None = None) -> Iterator[Record]:
+    """Every ticket of ``path`` (``-``: stdin) as records that say where each came from:
+    JSON Lines, a JSON array or object, YAML or Parquet, read by the one reader every verb
+    and ``--workers`` share (``slarules.batch._input``). An input that cannot be read at
+    all is an ``InputError``; a bad line is a record with its ``problem``.
 
     JSON Lines are read one line at a time, so memory stays bounded on any input size.
     """
-    name = "<stdin>" if path == "-" else path
-    if path.endswith((".yaml", ".yml")):
-        try:
-            text = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-        try:
-            data, _ = load_yaml(text, file=name)
-        except PolicyError as exc:
-            raise InputError(str(exc.problems[0])) from None
-        items = data if isinstance(data, list) else [data]
-        for i, item in enumerate(items):
-            yield TicketRecord(name, i + 1, item)
-        return
-    stream = _open(path)
+    from slarules.batch._input import read_records
+
     try:
-        first = stream.readline()
-        while first and not first.strip():
-            first = stream.readline()
-        if first.lstrip().startswith("[") or (
-            first.strip().startswith("{") and not _whole_json_line(first)
-        ):
-            whole = first + stream.read()
-            try:
-                data = json.loads(whole)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
-                ) from None
-            items = data if isinstance(data, list) else [data]
-            for i, item in enumerate(items):
-                yield TicketRecord(name, i + 1, item)
-            return
-        lineno = 0
-        line = first
-        while line:
-            lineno += 1
-            if line.strip():
-                size = len(line.encode("utf-8"))
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield TicketRecord(name, lineno, _BadJson(exc.msg), size)
-                else:
-                    yield TicketRecord(name, lineno, item, size)
-            line = stream.readline()
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+        yield from read_records(path, on_read)
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
 
 
-@dataclass(frozen=True, slots=True)
-class _BadJson:
-    message: str
-
-
-def _whole_json_line(line: str) -> bool:
-    try:
-        json.loads(line)
-    except json.JSONDecodeError:
-        return False
-    return True
-
-
-def check_record(record: TicketRecord) -> None:
-    """Raise ``TicketError`` for a line that was not valid JSON."""
-    if isinstance(record.data, _BadJson):
-        raise TicketError(f"not valid JSON ({record.data.message})")
+def check_record(record: Record) -> None:
+    """Raise ``TicketError`` for a record that could not be read as a ticket."""
+    if record.problem is not None:
+        raise TicketError(record.problem)
 
 
 def handle_library_error(exc: SlaRulesError) -> None:

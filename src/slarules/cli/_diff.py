@@ -160,7 +160,7 @@ def diff(
     """
     old = load_policy_or_exit(old_path)
     new = load_policy_or_exit(new_path)
-    at = parse_instant(at_text) or datetime.now(UTC)
+    at = parse_instant(at_text, zones=[old.timezone, new.timezone]) or datetime.now(UTC)
     tz = new.timezone
     bad = 0
     pairs: list[tuple[str, TicketDiff]] = []

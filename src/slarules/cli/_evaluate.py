@@ -6,7 +6,8 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import ExitStack, closing
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from ._common import (
     EXIT_FAILED,
     EXIT_OK,
     InputError,
-    TicketRecord,
+    atomic_output,
     check_parallel,
     check_record,
     load_policy_or_exit,
@@ -30,7 +31,7 @@ from ._common import (
 
 if TYPE_CHECKING:
     from slarules._policy import Policy
-    from slarules.batch import ChunkResult
+    from slarules.batch import ChunkResult, Record
     from slarules.batch._tasks import Output
 
 OUTPUT_SUFFIXES: dict[str, Output] = {".parquet": "arrow", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -101,21 +102,17 @@ def evaluate(
     bulk = _is_parquet(tickets) or output is not None or workers > 1 or scheduler is not None
     check_parallel(tickets, workers, scheduler)
     policy = load_policy_or_exit(policy_path)
-    at = parse_instant(at_text) or datetime.now(UTC)
+    at = parse_instant(at_text, zones=[policy.timezone]) or datetime.now(UTC)
     if bulk:
         show = progress if progress is not None else (sys.stderr.isatty() and tickets != "-")
         _bulk(policy, tickets, at, fmt, kind, output, workers, scheduler, show)
         return
     bad = 0
     rows: list[Evaluation] = []
-    records = read_tickets(tickets)
-    show_progress = (
-        progress
-        if progress is not None
-        else (sys.stderr.isatty() and tickets != "-" and os.path.getsize(tickets) > 1 << 20)
-    )
-    if show_progress:
-        records = _with_progress(records, tickets)
+    if progress or (progress is None and sys.stderr.isatty() and tickets != "-"):
+        records = _with_progress(tickets, smallest=0 if progress else 1 << 20)
+    else:
+        records = read_tickets(tickets)
     out = sys.stdout
     for record in records:
         try:
@@ -155,9 +152,9 @@ def _output_kind(ctx: click.Context, output: str | None) -> Output | None:
 
 def _chunks(
     policy: Policy, tickets: str, at: datetime, kind: Output, workers: int, scheduler: str | None
-) -> Iterator[ChunkResult]:
+) -> Generator[ChunkResult, None, None]:
     """Chunk results in input order, from the pool, the cluster, or this process."""
-    from slarules.batch import Record, evaluate_chunk, map_chunks
+    from slarules.batch import evaluate_chunk, map_chunks
     from slarules.batch._chunks import input_format
 
     task = functools.partial(evaluate_chunk, at=at, output=kind)
@@ -169,13 +166,8 @@ def _chunks(
             f"{tickets}: --workers and --scheduler read JSON Lines (.jsonl) or Parquet files"
         )
     batch: list[Record] = []
-    for row, item in enumerate(read_tickets(tickets)):
-        try:
-            check_record(item)
-        except TicketError as exc:
-            batch.append(Record(row, item.where, None, str(exc)))
-        else:
-            batch.append(Record(row, item.where, item.data))
+    for record in read_tickets(tickets):
+        batch.append(record)
         if len(batch) == 10_000:
             yield task(policy, batch)
             batch = []
@@ -193,43 +185,20 @@ def _bulk(
     scheduler: str | None,
     show_progress: bool,
 ) -> None:
-    """``evaluate`` over chunks: Parquet input, ``--output``, ``--workers``, ``--scheduler``."""
-    bad = 0
-    count = 0
-    rows: list[Evaluation] = []
-    writer: Any = None
-    stream: IO[str] = sys.stdout
+    """``evaluate`` over chunks: Parquet input, ``--output``, ``--workers``, ``--scheduler``.
+
+    ``--output`` is written whole or not at all (``atomic_output``)."""
     task_kind: Output = kind or ("jsonl" if fmt == "jsonl" else "evaluations")
     try:
-        if kind == "arrow":
-            from slarules.batch import stages_schema
-            from slarules.batch._deps import require
-            from slarules.batch._schema import STAGE_DICTIONARY_COLUMNS
-
-            pq = require("pyarrow.parquet")
-            dictionary = list(STAGE_DICTIONARY_COLUMNS)
-            writer = pq.ParquetWriter(output, stages_schema(), use_dictionary=dictionary)
-        elif output is not None:
-            stream = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        parts = _chunks(policy, tickets, at, task_kind, workers, scheduler)
-        for part in _counted(parts) if show_progress else parts:
-            count += part.count
-            for where, message in part.errors:
-                bad += 1
-                click.echo(f"{where}: error: {message}", err=True)
-            if part.table is not None and writer is not None:
-                writer.write_table(part.table)
-            stream.writelines(line + "\n" for line in part.lines)
-            rows.extend(part.evaluations)
+        with ExitStack() as files:
+            target = files.enter_context(atomic_output(output)) if output is not None else None
+            count, bad, rows = _write_chunks(
+                policy, tickets, at, task_kind, target, workers, scheduler, show_progress
+            )
     except UsageError as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"{output or tickets}: cannot be written ({exc.strerror})") from None
-    finally:
-        if writer is not None:
-            writer.close()
-        if stream is not sys.stdout:
-            stream.close()
     if task_kind == "evaluations":
         _table(policy.stages, rows, policy.timezone, at)
     if output is not None:
@@ -240,29 +209,91 @@ def _bulk(
     raise SystemExit(EXIT_FAILED if bad else EXIT_OK)
 
 
-def _counted(parts: Iterator[ChunkResult]) -> Iterator[ChunkResult]:
+def _write_chunks(
+    policy: Policy,
+    tickets: str,
+    at: datetime,
+    kind: Output,
+    target: str | None,
+    workers: int,
+    scheduler: str | None,
+    show_progress: bool,
+) -> tuple[int, int, list[Evaluation]]:
+    """Evaluate every chunk into ``target`` (None: stdout, or the rows of a table) and
+    report bad tickets on stderr: how many tickets, how many bad, and the table's rows."""
+    bad = 0
+    count = 0
+    rows: list[Evaluation] = []
+    writer: Any = None
+    stream: IO[str] = sys.stdout
+    try:
+        if kind == "arrow":
+            from slarules.batch import stages_schema
+            from slarules.batch._deps import require
+            from slarules.batch._schema import STAGE_DICTIONARY_COLUMNS
+
+            pq = require("pyarrow.parquet")
+            dictionary = list(STAGE_DICTIONARY_COLUMNS)
+            writer = pq.ParquetWriter(target, stages_schema(), use_dictionary=dictionary)
+        elif target is not None:
+            stream = open(target, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        parts = _chunks(policy, tickets, at, kind, workers, scheduler)
+        if show_progress:
+            parts = _counted(parts)
+        with closing(parts):  # now, whatever stops the loop: that ends the workers
+            for part in parts:
+                count, bad = _write_part(part, count, bad, writer, stream, rows)
+    finally:
+        if writer is not None:
+            writer.close()
+        if stream is not sys.stdout:
+            stream.close()
+    return count, bad, rows
+
+
+def _write_part(
+    part: ChunkResult, count: int, bad: int, writer: Any, stream: IO[str], rows: list[Evaluation]
+) -> tuple[int, int]:
+    """One chunk's results written out, its bad tickets reported."""
+    count += part.count
+    for where, message in part.errors:
+        bad += 1
+        click.echo(f"{where}: error: {message}", err=True)
+    if part.table is not None and writer is not None:
+        writer.write_table(part.table)
+    stream.writelines(line + "\n" for line in part.lines)
+    rows.extend(part.evaluations)
+    return count, bad
+
+
+def _counted(
+    parts: Generator[ChunkResult, None, None],
+) -> Generator[ChunkResult, None, None]:
     """Pass chunk results through while stderr counts the tickets evaluated."""
     from rich.console import Console
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
     columns = (SpinnerColumn(), TextColumn("evaluating"), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with closing(parts), Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("evaluating", total=None)
         for part in parts:
             bar.advance(task, part.count)
             yield part
 
 
-def _with_progress(records: Iterator[TicketRecord], path: str) -> Iterator[TicketRecord]:
-    """Pass records through while a progress bar on stderr follows the bytes read."""
+def _with_progress(path: str, smallest: int) -> Iterator[Record]:
+    """The records of ``path`` while a progress bar on stderr follows the bytes read (for
+    a file of more than ``smallest`` bytes)."""
     from rich.console import Console
     from rich.progress import Progress
 
+    size = os.stat(path).st_size if path != "-" and os.path.isfile(path) else 0
+    if size <= smallest:
+        yield from read_tickets(path)
+        return
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("evaluating", total=os.path.getsize(path))
-        for record in records:
-            yield record
-            bar.advance(task, record.size)
+        task = bar.add_task("evaluating", total=size)
+        yield from read_tickets(path, lambda n: bar.advance(task, n))
 
 
 def _table(stages: tuple[str, ...], rows: list[Evaluation], tz: str, at: datetime) -> None:

@@ -47,7 +47,7 @@ def explain(
 ) -> None:
     """Explain the priority and every deadline of one ticket, in plain words."""
     policy = load_policy_or_exit(policy_path)
-    at = parse_instant(at_text) or datetime.now(UTC)
+    at = parse_instant(at_text, zones=[policy.timezone]) or datetime.now(UTC)
     try:
         ticket = as_ticket(pick_ticket(ticket_path, ticket_id), policy.timezone)  # type: ignore[arg-type]
         explanation = policy.explain(ticket, at=at)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from slarules.report import FORMATS, ReportAccumulator, ReportOptions, render
 
 if TYPE_CHECKING:
     from slarules.batch import Record
+    from slarules.batch._typed import Item
     from slarules.engine import Evaluation
     from slarules.engine._ticket import TicketLike
 
@@ -27,8 +29,10 @@ from ._common import (
     EXIT_FAILED,
     EXIT_OK,
     InputError,
+    atomic_output,
     check_parallel,
     check_record,
+    check_showable,
     exit_with_problems,
     load_policy_or_exit,
     parallel_options,
@@ -54,7 +58,7 @@ def _as_of(text: str, zone: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         raise InputError(f"--as-of {text!r} has no UTC offset; add one, e.g. +08:00 or Z")
-    return parsed
+    return check_showable(parsed, text, "--as-of", [zone])
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -66,12 +70,19 @@ def _date(text: str | None, option: str) -> date | None:
         raise InputError(f"{option} {text!r} is not a date; write e.g. 2025-10-01") from None
 
 
-def _open_out(path: Path) -> IO[str]:
+@contextmanager
+def _open_out(path: Path) -> Iterator[IO[str]]:
+    """A text file to write ``path`` through, whole or not at all (``atomic_output``)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror})") from None
+    with atomic_output(path) as temporary:
+        try:
+            with open(temporary, "w", encoding="utf-8", newline="") as stream:
+                yield stream
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be written ({exc.strerror})") from None
 
 
 def _csv_paths(output: str) -> tuple[Path, Path]:
@@ -180,81 +191,85 @@ def report(
             )
     policy = load_policy_or_exit(policy_path)
     by = tuple(b.strip() for b in by_text.split(",") if b.strip()) if by_text else None
-    try:
-        options = ReportOptions(
-            as_of=_as_of(as_of_text, policy.timezone),
-            start=_date(from_text, "--from"),
-            end=_date(to_text, "--to"),
-            period=period,
-            period_by=period_by,
-            by=by,
-            risk=risk,
-            closed_only=closed_only,
-        )
-        sink, stage_file = None, None
+    with ExitStack() as files:  # every file is written whole or not at all
+        try:
+            options = ReportOptions(
+                as_of=_as_of(as_of_text, policy.timezone),
+                start=_date(from_text, "--from"),
+                end=_date(to_text, "--to"),
+                period=period,
+                period_by=period_by,
+                by=by,
+                risk=risk,
+                closed_only=closed_only,
+            )
+            acc = ReportAccumulator(policy, options)
+            sink = None
+            if fmt == "csv" and output:
+                from slarules.report._render_csv import StageRowWriter
+
+                summary_path, stages_path = _csv_paths(output)
+                sink = StageRowWriter(files.enter_context(_open_out(stages_path)), acc.measures.by)
+                acc.stage_rows = sink
+        except UsageError as exc:
+            raise InputError(str(exc)) from None
+        except PolicyError as exc:
+            exit_with_problems(exc)
+        try:
+            _read(acc, policy, tickets, options, parallel, workers, scheduler)
+            text = render(acc.finish(), fmt, charts=charts)
+        except UsageError as exc:
+            raise InputError(str(exc)) from None
         if fmt == "csv" and output:
-            from slarules.report._render_csv import StageRowWriter
-
-            summary_path, stages_path = _csv_paths(output)
-            stage_file = _open_out(stages_path)
-            acc = ReportAccumulator(policy, options)
-            sink = StageRowWriter(stage_file, acc.measures.by)
-            acc.stage_rows = sink
+            files.enter_context(_open_out(summary_path)).write(text)
+            done = f"wrote {summary_path} and {stages_path} ({sink.rows if sink else 0} stage rows)"
+        elif output:
+            files.enter_context(_open_out(Path(output))).write(text)
+            done = f"wrote {output}"
         else:
-            acc = ReportAccumulator(policy, options)
-    except UsageError as exc:
-        raise InputError(str(exc)) from None
-    except PolicyError as exc:
-        exit_with_problems(exc)
-    try:
-        if parallel:
-            from slarules.batch import map_chunks
-
-            part = functools.partial(_accumulate, options=options)
-            for piece in map_chunks(policy, tickets, part, workers=workers, scheduler=scheduler):
-                acc.merge(piece)
-            for line in acc.rejected:
-                click.echo(f"{line.replace(': ', ': error: ', 1)}", err=True)
-        elif tickets.endswith(PARQUET_SUFFIXES):  # typed columns go straight to the engine
-            from slarules.batch import chunks_of, read_chunk
-
-            for chunk in chunks_of(tickets):
-                _fill(acc, read_chunk(chunk), echo=_echo_error)
-        else:
-            for record in read_tickets(tickets):
-                try:
-                    check_record(record)
-                    acc.add_ticket(as_ticket(record.data))
-                except TicketError as exc:
-                    _echo_error(record.where, str(exc))
-                    acc.reject(record.where, str(exc))
-    except UsageError as exc:
-        raise InputError(str(exc)) from None
-    finally:
-        if stage_file is not None:
-            stage_file.close()
-    result = acc.finish()
-    try:
-        text = render(result, fmt, charts=charts)
-    except UsageError as exc:
-        raise InputError(str(exc)) from None
-    if fmt == "csv" and output:
-        with _open_out(summary_path) as f:
-            f.write(text)
-        click.echo(
-            f"wrote {summary_path} and {stages_path} ({sink.rows if sink else 0} stage rows)",
-            err=True,
-        )
-    elif output:
-        with _open_out(Path(output)) as f:
-            f.write(text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.write(text)
+            sys.stdout.write(text)
+            done = ""
+    if done:
+        click.echo(done, err=True)
     if acc.tickets_rejected:
         n = acc.tickets_rejected
         click.echo(f"{n} ticket{'s' if n != 1 else ''} could not be evaluated", err=True)
     raise SystemExit(EXIT_FAILED if acc.tickets_rejected else EXIT_OK)
+
+
+def _read(
+    acc: ReportAccumulator,
+    policy: Policy,
+    tickets: str,
+    options: ReportOptions,
+    parallel: bool,
+    workers: int,
+    scheduler: str | None,
+) -> None:
+    """Every ticket of ``tickets`` evaluated into ``acc``; bad ones are reported on stderr."""
+    if parallel:
+        from slarules.batch import map_chunks
+
+        part = functools.partial(_accumulate, options=options)
+        pieces = map_chunks(policy, tickets, part, workers=workers, scheduler=scheduler)
+        with closing(pieces):  # now, whatever stops the loop: that ends the workers
+            for piece in pieces:
+                acc.merge(piece)
+        for line in acc.rejected:
+            click.echo(f"{line.replace(': ', ': error: ', 1)}", err=True)
+    elif tickets.endswith(PARQUET_SUFFIXES):  # typed columns go straight to the engine
+        from slarules.batch import chunks_of, read_chunk
+
+        for chunk in chunks_of(tickets):
+            _fill(acc, read_chunk(chunk), echo=_echo_error)
+    else:
+        for record in read_tickets(tickets):
+            try:
+                check_record(record)
+                acc.add_ticket(as_ticket(record.data))
+            except TicketError as exc:
+                _echo_error(record.where, str(exc))
+                acc.reject(record.where, str(exc))
 
 
 def _echo_error(where: str, message: str) -> None:
@@ -277,7 +292,7 @@ def _fill(
     straight into the engine's ticket form, as ``slarules evaluate`` reads them. ``echo``
     is told of each bad ticket as it is met."""
     from slarules.batch._records import evaluate_items
-    from slarules.batch._typed import item_slices
+    from slarules.batch._typed import map_slices
     from slarules.engine import evaluate
 
     policy = acc.policy
@@ -286,7 +301,7 @@ def _fill(
     def answer(ticket: TicketLike) -> tuple[TicketLike, Evaluation]:
         return ticket, evaluate(compiled, ticket, at)
 
-    for items, label, first in item_slices(records):
+    def fill(items: list[Item], label: str, first: int) -> None:
         pairs, bad = evaluate_items(
             policy, items, answer, errors="collect", label=label, first_row=first
         )
@@ -296,3 +311,6 @@ def _fill(
             if echo is not None:
                 echo(where, message)
             acc.reject(where, message)
+
+    for _ in map_slices(records, fill):
+        pass

@@ -32,8 +32,9 @@ def timeline(
 ) -> None:
     """List every instant at which the ticket's evaluation changes, if nothing else happens."""
     policy = load_policy_or_exit(policy_path)
-    since = parse_instant(since_text, "--since")
-    until = parse_instant(until_text, "--until")
+    zones = [policy.timezone]
+    since = parse_instant(since_text, "--since", zones=zones)
+    until = parse_instant(until_text, "--until", zones=zones)
     try:
         ticket = as_ticket(pick_ticket(ticket_path, ticket_id), policy.timezone)  # type: ignore[arg-type]
         start = since or min(
