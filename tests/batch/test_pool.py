@@ -159,3 +159,44 @@ def test_a_worker_that_dies_is_a_usage_error_not_a_hang(tmp_path: Path) -> None:
     path = _write_jsonl(tmp_path / "t.jsonl", _many(20))
     with pytest.raises(UsageError, match="a worker process ended unexpectedly"):
         list(map_chunks(POLICY, path, _dies, rows=5, workers=2))
+
+
+def _first_chunk_waits(marker: str, policy: Policy, records: Iterable[Record]) -> tuple[int, bool]:
+    """Chunk 0 waits (up to a minute, so a regression fails instead of hanging) until the
+    chunk of row 25 has been worked on by the other worker; every chunk says which it was."""
+    import os
+    import time
+
+    rows = [r.row for r in records]
+    if rows[0] == 25:
+        Path(marker).touch()
+    if rows[0] != 0:
+        return os.getpid(), True
+    for _ in range(600):
+        if os.path.exists(marker):
+            return os.getpid(), True
+        time.sleep(0.1)
+    return os.getpid(), False
+
+
+def test_a_slow_chunk_does_not_hold_up_the_other_worker(tmp_path: Path) -> None:
+    """The other worker takes chunk after chunk while one works on a slow one (chunks are
+    given to whichever worker answers first), and the answers still come in chunk order."""
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(40))
+    fn = functools.partial(_first_chunk_waits, str(tmp_path / "row-25-done"))
+    answers = list(map_chunks(POLICY, path, fn, rows=5, workers=2))
+    assert len(answers) == 8
+    assert answers[0][1], "chunk 5 (rows 25-29) was not worked on while chunk 0 was"
+    other = {answers[i][0] for i in (1, 3, 4, 5)}  # chunks 0 and 2 went to the first worker
+    assert len(other) == 1
+    assert answers[0][0] not in other
+
+
+def test_an_error_is_raised_in_chunk_order_whichever_worker_meets_it_first(
+    tmp_path: Path,
+) -> None:
+    path = _write_jsonl(tmp_path / "t.jsonl", _many(30))
+    parts = map_chunks(POLICY, path, _fails_on_chunk_two, rows=7, workers=2)
+    assert next(parts) == 7  # chunk one is handed on before chunk two's error
+    with pytest.raises(UsageError, match="chunk two is refused"):
+        next(parts)

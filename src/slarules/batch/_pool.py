@@ -99,20 +99,27 @@ def _serve(conn: Connection, ref: PolicyRef) -> None:
 
 
 class _Worker:
-    """A worker process and the pipe the parent talks to it through."""
+    """A worker process, the pipe the parent talks to it through, and the numbers of the
+    chunks it has been given and not yet answered, in the order it got them."""
 
-    __slots__ = ("conn", "process")
+    __slots__ = ("conn", "pending", "process")
 
     def __init__(self, context: Any, ref: PolicyRef) -> None:
         self.conn, theirs = context.Pipe()
         self.process = context.Process(
             target=_serve, args=(theirs, ref), name="slarules-worker", daemon=True
         )
+        self.pending: deque[int] = deque()
         self.process.start()
         theirs.close()
 
-    def receive(self) -> Any:
-        """The next answer: the result, or the worker's exception raised here."""
+    def give(self, fn: Any, index: int, chunk: Chunk) -> None:
+        self.conn.send((fn, chunk))
+        self.pending.append(index)
+
+    def receive(self) -> tuple[int, bool, Any]:
+        """The next answer: ``(chunk number, ok, result or the worker's exception)``. A
+        worker that ended without answering is a ``UsageError``."""
         ready = multiprocessing.connection.wait([self.conn, self.process.sentinel])
         try:
             if self.conn not in ready:
@@ -124,9 +131,7 @@ class _Worker:
                 f"a worker process ended unexpectedly (exit status {self.process.exitcode}); "
                 "if the machine ran out of memory, use fewer --workers or smaller chunks"
             ) from None
-        if not ok:
-            raise value
-        return value
+        return self.pending.popleft(), ok, value
 
     def stop(self, *, now: bool) -> None:
         """End the worker (``now``: at once, without waiting for its chunk) and wait for it."""
@@ -139,41 +144,83 @@ class _Worker:
         self.conn.close()
 
 
+IN_FLIGHT = 2  # chunks a worker holds at a time: one to work on, one waiting
+AHEAD = 4  # per worker: chunks given out beyond the next one to hand on, at most
+
+
+class _Dispatch:
+    """Which chunk goes to which worker, and the answers waiting for their turn.
+
+    A worker gets the next chunk as soon as it has answered one (never more than
+    ``IN_FLIGHT`` at a time), whichever worker that is, so a worker never idles because
+    another is slow with an earlier chunk; answers are handed on in chunk order, those that
+    come early waiting here. At most ``AHEAD`` chunks per worker are given out beyond the
+    next one to hand on, which bounds the answers held (the memory of a few chunks' rows).
+    """
+
+    def __init__(self, pool: list[_Worker], fn: Any, chunks: list[Chunk]) -> None:
+        self.pool = pool
+        self.fn = fn
+        self.chunks = chunks
+        self.given = 0  # chunks given out so far (they are given in order)
+        self.handed = 0  # chunks whose answers were handed on
+        self.early: dict[int, tuple[bool, Any]] = {}
+        self.window = AHEAD * len(pool)
+
+    def top_up(self) -> None:
+        """Give chunks round the workers, one at a time, to each that has room."""
+        while True:
+            takers = [w for w in self.pool if len(w.pending) < IN_FLIGHT]
+            if not takers:
+                return
+            for worker in takers:
+                if self.given == len(self.chunks) or self.given - self.handed >= self.window:
+                    return
+                worker.give(self.fn, self.given, self.chunks[self.given])
+                self.given += 1
+
+    def wait(self) -> None:
+        """Take every answer that is ready (at least one), giving their workers more."""
+        busy = [w for w in self.pool if w.pending]
+        ready = multiprocessing.connection.wait(
+            [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        )
+        for worker in busy:
+            if worker.conn in ready or worker.process.sentinel in ready:
+                index, ok, value = worker.receive()
+                self.early[index] = (ok, value)
+        self.top_up()
+
+    def answers(self) -> Iterator[Any]:
+        self.top_up()
+        while self.handed < len(self.chunks):
+            while self.handed not in self.early:
+                self.wait()
+            ok, value = self.early.pop(self.handed)
+            self.handed += 1
+            if not ok:
+                raise value  # in chunk order, as one process would have met it
+            self.top_up()
+            yield value
+
+
 def _local(
     ref: PolicyRef, fn: Any, chunks: list[Chunk], workers: int
 ) -> Generator[Any, None, None]:
-    """The results of ``workers`` local processes, in chunk order.
+    """The results of ``workers`` local processes, in chunk order (``_Dispatch``).
 
-    Each worker has at most two chunks at a time (one to work on, one waiting), and gets
-    its next when the parent has taken a result from it; results from one worker come in
-    the order it got its chunks. However the consumer stops (at the end, on an error, on
-    Ctrl-C, or by closing this generator), every worker has ended and been waited for when
-    this returns: at the end they are told to stop, otherwise they are terminated, since
-    nobody wants the chunks they are working on. Each worker talks through a pipe of its
-    own, so terminating one mid-answer cannot block the others or the parent.
+    However the consumer stops (at the end, on an error, on Ctrl-C, or by closing this
+    generator), every worker has ended and been waited for when this returns: at the end
+    they are told to stop, otherwise they are terminated, since nobody wants the chunks they
+    are working on. Each worker talks through a pipe of its own, so terminating one
+    mid-answer cannot block the others or the parent.
     """
     context = multiprocessing.get_context("spawn")
     pool: list[_Worker] = []
     finished = False
     try:
         pool.extend(_Worker(context, ref) for _ in range(min(workers, len(chunks))))
-        todo = iter(chunks)
-        order: deque[_Worker] = deque()  # who answers for each chunk in flight, in order
-
-        def give(worker: _Worker) -> None:
-            chunk = next(todo, None)
-            if chunk is not None:
-                worker.conn.send((fn, chunk))
-                order.append(worker)
-
-        for _ in range(2):
-            for worker in pool:
-                give(worker)
-        while order:
-            worker = order.popleft()
-            result = worker.receive()
-            give(worker)
-            yield result
+        yield from _Dispatch(pool, fn, chunks).answers()
         finished = True
     finally:
         for worker in pool:
